@@ -1,0 +1,284 @@
+// The one HTTP client of the platform: contract headers and envelopes, schema checks, timeout, proxies, size cap.
+import type {Dispatcher} from 'undici'
+
+import {CodikaError} from '../errors.js'
+import {makeDebug} from '../debug.js'
+import {userAgent} from '../version.js'
+import {
+  AUTH_HEADER,
+  type CreateOrganizationData,
+  type CreateOrganizationKeyData,
+  type CreateOrganizationKeyRequest,
+  type CreateOrganizationRequest,
+  ENDPOINTS,
+  type EndpointName,
+  endpointUrl,
+  type SuccessEnvelope,
+  type UpdateOrganizationKeyData,
+  type UpdateOrganizationKeyRequest,
+  type VerifyApiKeyData,
+} from './contract.js'
+import {check} from './validate.js'
+
+export const MAX_RESPONSE_BYTES = 1024 * 1024
+export const DEFAULT_TIMEOUT_SECONDS = 30
+const RETRY_DELAY_MS = 250
+const RETRYABLE_STATUSES = new Set([502, 503, 504])
+
+export interface ClientOptions {
+  baseUrl: string
+  apiKey: string
+  /** Total time for a call, retries included; default from CODIKA_TIMEOUT, else 30 s. */
+  timeoutMs?: number
+  userAgent?: string
+}
+
+/** CODIKA_TIMEOUT in seconds (a positive number), as milliseconds. */
+export function timeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CODIKA_TIMEOUT?.trim()
+  if (!raw) return DEFAULT_TIMEOUT_SECONDS * 1000
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(seconds > 0))
+    throw new CodikaError('INVALID_ARGUMENT', `CODIKA_TIMEOUT must be a positive number of seconds.`, {
+      exitCode: 2,
+      hint: 'For example CODIKA_TIMEOUT=30.',
+    })
+  return Math.round(seconds * 1000)
+}
+
+const debug = makeDebug('codika:http')
+
+export class CodikaClient {
+  readonly baseUrl: string
+  private readonly apiKey: string
+  private readonly timeoutMs: number
+  private readonly userAgent: string
+  private dispatcher?: Dispatcher
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = options.baseUrl
+    this.apiKey = options.apiKey
+    this.timeoutMs = options.timeoutMs ?? timeoutFromEnv()
+    this.userAgent = options.userAgent ?? userAgent()
+  }
+
+  verifyApiKey(): Promise<SuccessEnvelope<VerifyApiKeyData>> {
+    return this.call('verifyApiKey')
+  }
+
+  createOrganization(body: CreateOrganizationRequest): Promise<SuccessEnvelope<CreateOrganizationData>> {
+    return this.call('createOrganization', body)
+  }
+
+  createOrganizationKey(body: CreateOrganizationKeyRequest): Promise<SuccessEnvelope<CreateOrganizationKeyData>> {
+    return this.call('createOrganizationKey', body)
+  }
+
+  updateOrganizationKey(body: UpdateOrganizationKeyRequest): Promise<SuccessEnvelope<UpdateOrganizationKeyData>> {
+    return this.call('updateOrganizationKey', body)
+  }
+
+  /** Releases the connection pool, so the process can exit at once. */
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher
+    this.dispatcher = undefined
+    await dispatcher?.destroy()
+  }
+
+  private async call<T>(name: EndpointName, body?: object): Promise<SuccessEnvelope<T>> {
+    const endpoint = ENDPOINTS[name]
+    if (body !== undefined) {
+      const problem = await check(`${name}.request` as const, body)
+      if (problem)
+        throw new CodikaError('INVALID_REQUEST', `The request was not sent: ${problem}.`, {exitCode: 2})
+    }
+    const url = endpointUrl(this.baseUrl, endpoint)
+    const {fetch, EnvHttpProxyAgent} = await import('undici')
+    this.dispatcher ??= new EnvHttpProxyAgent()
+
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, this.timeoutMs)
+    const started = Date.now()
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let response: Awaited<ReturnType<typeof fetch>>
+        let text: string
+        try {
+          response = await fetch(url, {
+            method: 'POST',
+            headers: {
+              [AUTH_HEADER]: this.apiKey,
+              'User-Agent': this.userAgent,
+              Accept: 'application/json',
+              ...(body === undefined ? {} : {'Content-Type': 'application/json'}),
+            },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: controller.signal,
+            dispatcher: this.dispatcher,
+          })
+          text = await readCapped(response, controller)
+        } catch (error) {
+          const failure = timedOut ? timeoutError(this.timeoutMs) : networkError(error, url)
+          debug(`POST ${url} failed after ${Date.now() - started} ms: ${failure.message}`)
+          // A create is sent again only when the connection was refused: it provably never arrived.
+          const retry = !timedOut && attempt === 1 && (refused(error) || (endpoint.idempotent && failure.code === 'NETWORK_ERROR'))
+          if (retry) {
+            debug(`retrying POST ${url}`)
+            await delay(RETRY_DELAY_MS, controller.signal)
+            continue
+          }
+          if (timedOut) throw timeoutError(this.timeoutMs)
+          throw failure
+        }
+        const requestId = response.headers.get('x-request-id') ?? undefined
+        debug(`POST ${url} → ${response.status} in ${Date.now() - started} ms${requestId ? ` (request id ${requestId})` : ''}`)
+        if (endpoint.idempotent && attempt === 1 && RETRYABLE_STATUSES.has(response.status)) {
+          debug(`retrying POST ${url}`)
+          await delay(RETRY_DELAY_MS, controller.signal)
+          continue
+        }
+        return await interpret<T>(name, response.status, response.statusText, text)
+      }
+    } catch (error) {
+      if (timedOut && !(error instanceof CodikaError && error.code !== 'NETWORK_ERROR')) throw timeoutError(this.timeoutMs)
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
+
+/** Reads the body as text, refusing (and cutting) anything over 1 MiB. */
+async function readCapped(response: Response | {headers: Headers; body: ReadableStream<Uint8Array> | null}, controller: AbortController): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (declared > MAX_RESPONSE_BYTES) {
+    controller.abort()
+    throw tooLarge()
+  }
+  if (!response.body) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of response.body) {
+    size += chunk.byteLength
+    if (size > MAX_RESPONSE_BYTES) {
+      controller.abort()
+      throw tooLarge()
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function interpret<T>(name: EndpointName, status: number, statusText: string, text: string): Promise<SuccessEnvelope<T>> {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  const requestId = requestIdOf(json)
+  const ok = status >= 200 && status < 300
+  if (json !== undefined && (await check('errorEnvelope', json)) === undefined) {
+    const {error} = json as {error: {message: string; code?: string}}
+    throw new CodikaError('API_ERROR', `${error.message}${ok ? '' : ` (HTTP ${status})`}`, {
+      status,
+      requestId,
+      platformCode: error.code,
+      hint: hintForStatus(status),
+    })
+  }
+  if (!ok) {
+    throw new CodikaError('HTTP_ERROR', `The platform answered HTTP ${status}${statusText ? ` ${statusText}` : ''}.`, {
+      status,
+      requestId,
+      hint: status >= 500 ? 'The platform failed; try again later.' : undefined,
+    })
+  }
+  if (json === undefined)
+    throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) is not JSON.`, {status})
+  const envelopeProblem = await check('successEnvelope', json)
+  if (envelopeProblem)
+    throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) breaks the contract: ${envelopeProblem}.`, {
+      status,
+      requestId,
+    })
+  const dataProblem = await check(`${name}.data` as const, (json as {data: unknown}).data)
+  if (dataProblem)
+    throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) breaks the contract: data.${dataProblem}.`, {
+      status,
+      requestId,
+    })
+  return json as SuccessEnvelope<T>
+}
+
+function requestIdOf(json: unknown): string | undefined {
+  const id = (json as {requestId?: unknown} | undefined)?.requestId
+  return typeof id === 'string' ? id : undefined
+}
+
+function hintForStatus(status: number): string | undefined {
+  if (status === 401) return 'The key was rejected: check it with `codika whoami`, or log in again with a valid key.'
+  if (status === 403) return 'The key lacks the scope or the organization role this needs.'
+  if (status === 404) return 'Check the id you gave.'
+  return undefined
+}
+
+function causeCode(error: unknown): string | undefined {
+  let e = error as {code?: unknown; cause?: unknown} | undefined
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && e.code !== 'ABORT_ERR') return e.code
+    e = e.cause as typeof e
+  }
+  return undefined
+}
+
+function causeMessage(error: unknown): string {
+  const cause = (error as {cause?: {message?: unknown}} | undefined)?.cause
+  return typeof cause?.message === 'string' ? cause.message : 'unknown cause'
+}
+
+function refused(error: unknown): boolean {
+  return causeCode(error) === 'ECONNREFUSED'
+}
+
+function networkError(error: unknown, url: string): CodikaError {
+  if (error instanceof CodikaError) return error
+  const code = causeCode(error)
+  const host = new URL(url).host
+  const what =
+    code === 'ECONNREFUSED'
+      ? `connection refused by ${host}`
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? `cannot resolve ${new URL(url).hostname}`
+        : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
+          ? `the connection to ${host} was closed before the response was complete`
+          : `cannot reach ${host} (${code ?? causeMessage(error)})`
+  return new CodikaError('NETWORK_ERROR', `Network error: ${what}.`, {
+    hint: 'Check the URL (--api-url, CODIKA_BASE_URL or the profile) and your network or proxy settings.',
+    cause: error,
+  })
+}
+
+function timeoutError(ms: number): CodikaError {
+  return new CodikaError('TIMEOUT', `No complete answer from the platform within ${ms / 1000} s.`, {
+    hint: 'Try again, or raise the limit with CODIKA_TIMEOUT=<seconds>.',
+  })
+}
+
+function tooLarge(): CodikaError {
+  return new CodikaError('INVALID_RESPONSE', `The platform's response is larger than 1 MiB; it was refused.`)
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}

@@ -1,0 +1,60 @@
+// Errors as values: a stable code, a message, a hint and the exit code; only the base command prints them.
+
+export type ErrorCode =
+  | 'API_ERROR'
+  | 'CONFIG_UNREADABLE'
+  | 'CONFIG_UNWRITABLE'
+  | 'HTTP_ERROR'
+  | 'INTERNAL_ERROR'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_FLAG'
+  | 'INVALID_REQUEST'
+  | 'INVALID_RESPONSE'
+  | 'KEY_REJECTED'
+  | 'MISSING_FLAG'
+  | 'NETWORK_ERROR'
+  | 'NO_API_KEY'
+  | 'PROFILE_EXISTS'
+  | 'PROFILE_NOT_FOUND'
+  | 'TIMEOUT'
+  | 'UNKNOWN_SCOPE'
+
+/** Exit codes of SPEC.md: 1 for the platform, the network or local files; 2 for a wrong command line. */
+export const EXIT = {OK: 0, FAILURE: 1, USAGE: 2} as const
+
+export interface CodikaErrorOptions {
+  hint?: string
+  exitCode?: 1 | 2
+  /** HTTP status, when the error comes from a response. */
+  status?: number
+  /** The platform's request id, when known. */
+  requestId?: string
+  /** The platform's own error code, when it gave one. */
+  platformCode?: string
+  cause?: unknown
+}
+
+export class CodikaError extends Error {
+  readonly code: ErrorCode
+  readonly hint?: string
+  readonly exitCode: 1 | 2
+  readonly status?: number
+  readonly requestId?: string
+  readonly platformCode?: string
+
+  constructor(code: ErrorCode, message: string, options: CodikaErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = 'CodikaError'
+    this.code = code
+    this.hint = options.hint
+    this.exitCode = options.exitCode ?? 1
+    this.status = options.status
+    this.requestId = options.requestId
+    this.platformCode = options.platformCode
+  }
+}
+
+/** A wrong command line: exit 2, nothing sent, nothing written. */
+export function usageError(code: ErrorCode, message: string, hint?: string): CodikaError {
+  return new CodikaError(code, message, {exitCode: 2, hint})
+}
