@@ -56,6 +56,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return (this.storeInstance ??= new ProfileStore())
   }
 
+  /** Runs `work` with a spinner on stderr, only on a TTY and never with --json. */
+  protected async withSpinner<R>(label: string, work: () => Promise<R>): Promise<R> {
+    if (this.jsonEnabled() || !process.stderr.isTTY) return work()
+    const {ux} = await import('@oclif/core')
+    ux.action.start(label)
+    try {
+      const result = await work()
+      ux.action.stop()
+      return result
+    } catch (error) {
+      ux.action.stop('failed')
+      throw error
+    }
+  }
+
   override warn(input: string | Error): string | Error {
     const message = redact(typeof input === 'string' ? input : input.message)
     this.warnings.push(message)
@@ -113,6 +128,10 @@ export function toCodikaError(err: unknown): CodikaError {
   if (e?.parse !== undefined || e?.oclif?.exit === 2) {
     const missing = /Missing required flag ([\w-]+)/.exec(message)
     if (missing) return new CodikaError('MISSING_FLAG', `Missing required flag --${missing[1]}.`, {exitCode: 2, hint: 'See --help.'})
+    // oclif's wording for a flag with `options` ("Expected --size=x to be one of: a, b") rephrased as ours.
+    const option = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(message)
+    if (option)
+      return new CodikaError('INVALID_FLAG', `--${option[1]} must be one of: ${option[3]} (got "${option[2]}").`, {exitCode: 2})
     const flat = message.replace(/^The following errors? occurred:\s*/, '').replace(/\s*\n\s*/g, '; ')
     const code: ErrorCode = /argument|arg\b|args\b/i.test(flat) ? 'INVALID_ARGUMENT' : 'INVALID_FLAG'
     return new CodikaError(code, flat, {exitCode: 2, hint: 'See --help.'})
@@ -158,21 +177,6 @@ export abstract class PlatformCommand<T extends typeof Command> extends BaseComm
     })
     this.clients.push(client)
     return client
-  }
-
-  /** Runs `work` with a spinner on stderr, only on a TTY and never with --json. */
-  protected async withSpinner<R>(label: string, work: () => Promise<R>): Promise<R> {
-    if (this.jsonEnabled() || !process.stderr.isTTY) return work()
-    const {ux} = await import('@oclif/core')
-    ux.action.start(label)
-    try {
-      const result = await work()
-      ux.action.stop()
-      return result
-    } catch (error) {
-      ux.action.stop('failed')
-      throw error
-    }
   }
 
   override async finally(err: Error | undefined): Promise<void> {

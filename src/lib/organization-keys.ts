@@ -1,6 +1,13 @@
-// Organization keys: checking create-key's input, and keeping a new key as a profile.
-import {type CreateOrganizationKeyData, type CreateOrganizationKeyRequest, PRODUCTION_BASE_URL} from './api/contract.js'
-import {ENDPOINTS} from './api/contract.js'
+// Organization keys: checking create-key's and update-key's input, keeping a new key as a profile, refreshing it.
+import {
+  type CreateOrganizationKeyData,
+  type CreateOrganizationKeyRequest,
+  type Endpoint,
+  ENDPOINTS,
+  PRODUCTION_BASE_URL,
+  type UpdateOrganizationKeyData,
+  type UpdateOrganizationKeyRequest,
+} from './api/contract.js'
 import {isProduction} from './credentials.js'
 import {usageError} from './errors.js'
 import {slugify, uniqueName} from './profiles/names.js'
@@ -63,9 +70,9 @@ export function createKeyRequest(flags: CreateKeyFlags): CreateOrganizationKeyRe
 }
 
 /** The base URL to remember for a profile: without the endpoint path an --api-url may carry; none for production. */
-export function profileBaseUrl(baseUrl: string): string | undefined {
+export function profileBaseUrl(baseUrl: string, endpoint: Endpoint = ENDPOINTS.createOrganizationKey): string | undefined {
   const url = new URL(baseUrl)
-  const suffix = `/${ENDPOINTS.createOrganizationKey.path}`
+  const suffix = `/${endpoint.path}`
   let path = url.pathname.replace(/\/+$/, '')
   if (path.toLowerCase().endsWith(suffix)) path = path.slice(0, -suffix.length)
   url.pathname = path || '/'
@@ -104,4 +111,58 @@ export async function saveOrganizationKey(store: ProfileStore, input: SaveKeyInp
     file.activeProfile = name
     return name
   })
+}
+
+export interface UpdateKeyFlags {
+  'key-id': string
+  name?: string
+  description?: string
+  scopes?: string
+}
+
+/**
+ * The request body of update-key: the key id plus at least one change, each checked as create-key checks it.
+ * `description` is sent as given, so `--description ""` clears it.
+ */
+export function updateKeyRequest(flags: UpdateKeyFlags): UpdateOrganizationKeyRequest {
+  const keyId = requireText(flags['key-id'], 'key-id')
+  if (flags.name === undefined && flags.description === undefined && flags.scopes === undefined)
+    throw usageError(
+      'MISSING_FLAG',
+      'Nothing to change: give at least one of --name, --description or --scopes.',
+      'For example --name "CI Deploy Key (rotated)", or --description "" to clear the description.',
+    )
+  const request: UpdateOrganizationKeyRequest = {keyId}
+  if (flags.name !== undefined) request.name = requireText(flags.name, 'name')
+  if (flags.description !== undefined) request.description = flags.description
+  if (flags.scopes !== undefined) request.scopes = parseScopes(flags.scopes)
+  return request
+}
+
+/**
+ * After an update, refreshes the cached name and scopes of every local profile holding that key: the same
+ * `keyId` on the same platform (a key id means nothing on another one). Writes only when one matches;
+ * returns the names of the refreshed profiles.
+ */
+export async function refreshKeyProfiles(store: ProfileStore, data: UpdateOrganizationKeyData, baseUrl: string): Promise<string[]> {
+  const platform = profileBaseUrl(baseUrl, ENDPOINTS.updateOrganizationKey)
+  const holders = (profiles: Record<string, Profile>) =>
+    Object.entries(profiles).filter(([, p]) => p.keyId === data.keyId && sameBaseUrl(p.baseUrl, platform))
+  if (holders(store.read().profiles).length === 0) return []
+  return store.update((file) =>
+    holders(file.profiles).map(([name, profile]) => {
+      profile.keyName = data.name
+      profile.scopes = data.scopes
+      return name
+    }),
+  )
+}
+
+function sameBaseUrl(profileUrl: string | undefined, platform: string | undefined): boolean {
+  if (profileUrl === undefined) return platform === undefined
+  try {
+    return profileBaseUrl(profileUrl) === platform
+  } catch {
+    return false // a hand-edited baseUrl that is not a URL matches nothing
+  }
 }

@@ -1,0 +1,74 @@
+import {Flags} from '@oclif/core'
+
+import {MAX_LOGO_BYTES, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
+import {PlatformCommand} from '../../lib/base-command.js'
+import {createOrganizationRequest} from '../../lib/organizations.js'
+import {fields, paint} from '../../lib/output.js'
+
+export default class OrganizationCreate extends PlatformCommand<typeof OrganizationCreate> {
+  static override summary = 'Create an organization; the key that creates it becomes its owner.'
+
+  static override description = `Needs a personal key (ckp_) or admin key (cka_) with the organizations:create scope. The person behind the key becomes the organization's owner, so the same key can then create keys for it with "organization create-key".
+
+The logo's type is read from its content, not its name: a JPEG, PNG or WebP file of at most ${MAX_LOGO_BYTES / 1024 / 1024} MiB.
+
+For a self-hosted n8n instance give both --n8n-base-url and --n8n-api-key (or neither, for the platform-managed n8n). The n8n key is sent to the platform and never printed.
+
+Local profiles are not changed.`
+
+  static override examples = [
+    {
+      description: 'Basic organization',
+      command: '<%= config.bin %> <%= command.id %> --name "Acme Corp"',
+    },
+    {
+      description: 'With a description, a size and a logo',
+      command:
+        '<%= config.bin %> <%= command.id %> --name "Acme Corp" --description "Automation for the Acme sales team" --size 11-50 --logo ./acme-logo.png',
+    },
+    {
+      description: 'With a self-hosted n8n instance',
+      command:
+        '<%= config.bin %> <%= command.id %> --name "Acme Corp" --n8n-base-url https://n8n.acme.example --n8n-api-key "$N8N_API_KEY" --store-credential-copy',
+    },
+    {
+      description: 'JSON output for scripting (the new id is .data.organizationId)',
+      command: '<%= config.bin %> <%= command.id %> --name "Acme Corp" --size solo --json',
+    },
+  ]
+
+  static override flags = {
+    name: Flags.string({summary: 'Organization name (2 to 100 characters).', required: true}),
+    description: Flags.string({summary: 'Organization description.'}),
+    size: Flags.string({summary: 'Organization size.', options: [...ORGANIZATION_SIZES]}),
+    logo: Flags.string({summary: 'Path to a logo image (JPEG, PNG or WebP, at most 5 MiB).'}),
+    'n8n-base-url': Flags.string({summary: 'Base URL of a self-hosted n8n instance (with --n8n-api-key).'}),
+    'n8n-api-key': Flags.string({summary: 'API key of the self-hosted n8n instance (with --n8n-base-url).'}),
+    'store-credential-copy': Flags.boolean({
+      summary: 'Let the platform keep a copy of the n8n credentials (only with a self-hosted n8n).',
+    }),
+  }
+
+  async run() {
+    const request = createOrganizationRequest(this.flags)
+    const envelope = await this.withSpinner('Creating organization', () => this.client().createOrganization(request))
+
+    if (!this.jsonEnabled()) {
+      const {organizationId} = envelope.data
+      this.log(
+        [
+          paint('green', '✓ Organization Created Successfully'),
+          '',
+          fields([
+            ['Organization ID', organizationId],
+            ['Name', request.name],
+            ['Request ID', envelope.requestId],
+          ]),
+          '',
+          `  Next: ${this.config.bin} organization create-key --organization-id "${organizationId}" --name "<key name>" --scopes "<scopes>"`,
+        ].join('\n'),
+      )
+    }
+    return envelope
+  }
+}

@@ -1,0 +1,175 @@
+// Organizations: checking `organization create`'s input, and reading a logo file (its type sniffed from its bytes).
+import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs'
+
+import {
+  type CreateOrganizationRequest,
+  LOGO_MIME_TYPES,
+  type LogoMimeType,
+  MAX_LOGO_BYTES,
+  ORGANIZATION_SIZES,
+  type OrganizationSize,
+} from './api/contract.js'
+import {CodikaError, usageError} from './errors.js'
+import {requireText} from './organization-keys.js'
+
+export const MIN_NAME_LENGTH = 2
+export const MAX_NAME_LENGTH = 100
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+
+/** The image type of a file's first bytes (JPEG, PNG or WebP), whatever its name says; undefined for anything else. */
+export function sniffImageType(bytes: Uint8Array): LogoMimeType | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg'
+  if (b.length >= 8 && b.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png'
+  // WebP is a RIFF container: "RIFF", four bytes of length, then "WEBP".
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'image/webp'
+  return undefined
+}
+
+export interface Logo {
+  mimeType: LogoMimeType
+  bytes: Buffer
+}
+
+const IMAGE_TYPE_NAMES: Record<LogoMimeType, string> = {'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/webp': 'WebP'}
+/** "JPEG, PNG or WebP", from the contract's list. */
+const LOGO_TYPES_TEXT = LOGO_MIME_TYPES.map((t) => IMAGE_TYPE_NAMES[t])
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' or $1')
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`
+
+/**
+ * `--logo PATH`: a readable regular file of at most 5 MiB whose content is a JPEG, PNG or WebP image.
+ * The size is checked on the open file before reading it, so a huge file is never loaded. A bad logo is a
+ * wrong command line (exit 2): the user named the file, and nothing has been sent yet.
+ */
+export function readLogo(path: string): Logo {
+  const hint = `Give a ${LOGO_TYPES_TEXT} file of at most ${mib(MAX_LOGO_BYTES)}.`
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (error) {
+    throw usageError('INVALID_FLAG', `--logo: cannot read "${path}" (${fileProblem(error)}).`, hint)
+  }
+  let bytes: Buffer
+  try {
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) throw usageError('INVALID_FLAG', `--logo: "${path}" is not a file.`, hint)
+    if (stat.size > MAX_LOGO_BYTES) throw tooLarge(path, stat.size, hint)
+    bytes = readFileSync(fd)
+  } catch (error) {
+    if (error instanceof CodikaError) throw error
+    throw usageError('INVALID_FLAG', `--logo: cannot read "${path}" (${fileProblem(error)}).`, hint)
+  } finally {
+    closeSync(fd)
+  }
+  // The file may have grown between the check and the read.
+  if (bytes.length > MAX_LOGO_BYTES) throw tooLarge(path, bytes.length, hint)
+  const mimeType = sniffImageType(bytes)
+  if (!mimeType)
+    throw usageError(
+      'INVALID_FLAG',
+      `--logo: "${path}" is not a ${LOGO_TYPES_TEXT} image (its content was checked, not its name).`,
+      hint,
+    )
+  return {mimeType, bytes}
+}
+
+function tooLarge(path: string, size: number, hint: string) {
+  return usageError('INVALID_FLAG', `--logo: "${path}" is ${mib(size)}; the limit is ${mib(MAX_LOGO_BYTES)}.`, hint)
+}
+
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return 'no such file'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  if (code === 'EISDIR') return 'it is a folder'
+  return code ?? (error as Error).message
+}
+
+/** `--name`: trimmed, 2 to 100 characters (counted as the platform counts them: code points, not UTF-16 units). */
+export function parseOrganizationName(raw: string): string {
+  const name = raw.trim()
+  const length = [...name].length
+  if (length < MIN_NAME_LENGTH || length > MAX_NAME_LENGTH)
+    throw usageError(
+      'INVALID_FLAG',
+      `--name must be ${MIN_NAME_LENGTH} to ${MAX_NAME_LENGTH} characters long (got ${length}).`,
+      'For example --name "Acme Corp".',
+    )
+  return name
+}
+
+/** `--n8n-base-url`: an http or https URL with a host; sent as written (trimmed). */
+export function parseN8nBaseUrl(raw: string): string {
+  const text = raw.trim()
+  let url: URL | undefined
+  try {
+    url = new URL(text)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
+    throw usageError(
+      'INVALID_FLAG',
+      '--n8n-base-url must be an http or https URL.',
+      'For example --n8n-base-url https://n8n.example.com.',
+    )
+  return text
+}
+
+export function isOrganizationSize(value: string): value is OrganizationSize {
+  return (ORGANIZATION_SIZES as readonly string[]).includes(value)
+}
+
+export interface CreateOrganizationFlags {
+  name: string
+  description?: string
+  size?: string
+  logo?: string
+  'n8n-base-url'?: string
+  'n8n-api-key'?: string
+  'store-credential-copy'?: boolean
+}
+
+/**
+ * The request body of `organization create`, built only from checked input; optional fields only when given,
+ * `storeCredentialCopy` only when true. Throws a usage error (exit 2) before anything is sent.
+ */
+export function createOrganizationRequest(flags: CreateOrganizationFlags): CreateOrganizationRequest {
+  const request: CreateOrganizationRequest = {name: parseOrganizationName(flags.name)}
+
+  const description = flags.description?.trim()
+  if (description) request.description = description
+
+  // oclif's `options` already refuses other values; this keeps the function safe for callers without oclif.
+  if (flags.size !== undefined) {
+    if (!isOrganizationSize(flags.size))
+      throw usageError('INVALID_FLAG', `--size must be one of: ${ORGANIZATION_SIZES.join(', ')}.`)
+    request.size = flags.size
+  }
+
+  const baseUrl = flags['n8n-base-url']
+  const apiKey = flags['n8n-api-key']
+  const together = 'Give both --n8n-base-url and --n8n-api-key for a self-hosted n8n, or neither for the platform-managed one.'
+  if (baseUrl !== undefined && apiKey === undefined)
+    throw usageError('MISSING_FLAG', '--n8n-base-url needs --n8n-api-key: a self-hosted n8n takes both.', together)
+  if (apiKey !== undefined && baseUrl === undefined)
+    throw usageError('MISSING_FLAG', '--n8n-api-key needs --n8n-base-url: a self-hosted n8n takes both.', together)
+  if (flags['store-credential-copy'] && baseUrl === undefined)
+    throw usageError('INVALID_FLAG', '--store-credential-copy only applies to a self-hosted n8n.', together)
+  if (baseUrl !== undefined && apiKey !== undefined) {
+    request.n8nBaseUrl = parseN8nBaseUrl(baseUrl)
+    request.n8nApiKey = requireText(apiKey, 'n8n-api-key')
+    if (flags['store-credential-copy']) request.storeCredentialCopy = true
+  }
+
+  // Read last: the cheap checks above should fail first, without touching the disk.
+  if (flags.logo !== undefined) {
+    const logo = readLogo(flags.logo)
+    request.logoBase64 = logo.bytes.toString('base64')
+    request.logoMimeType = logo.mimeType
+  }
+  return request
+}
