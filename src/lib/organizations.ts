@@ -77,7 +77,11 @@ export function readLogo(path: string): Logo {
 }
 
 function tooLarge(path: string, size: number, hint: string) {
-  return usageError('INVALID_FLAG', `--logo: "${path}" is ${mib(size)}; the limit is ${mib(MAX_LOGO_BYTES)}.`, hint)
+  return usageError(
+    'INVALID_FLAG',
+    `--logo: "${path}" is larger than ${mib(MAX_LOGO_BYTES)} (${size} bytes; the limit is ${MAX_LOGO_BYTES}).`,
+    hint,
+  )
 }
 
 function fileProblem(error: unknown): string {
