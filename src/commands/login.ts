@@ -1,0 +1,116 @@
+import {Flags} from '@oclif/core'
+
+import {PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../lib/api/contract.js'
+import {BaseCommand} from '../lib/base-command.js'
+import {fields, paint} from '../lib/output.js'
+import {verifyNewKey} from '../lib/profiles/identity.js'
+import {
+  checkKey,
+  checkProfileName,
+  type LoginAction,
+  loginBaseUrl,
+  loginProfile,
+  planLogin,
+  replaceRefused,
+  saveLogin,
+} from '../lib/profiles/login.js'
+import {canPrompt, confirm, readKey} from '../lib/profiles/prompt.js'
+import {expiryText, expiryWarning, organizationText} from '../lib/profiles/view.js'
+import {maskKey, registerSecret} from '../lib/redact.js'
+
+export default class Login extends BaseCommand<typeof Login> {
+  static override summary = 'Verify an API key with the platform and save it as the active profile.'
+
+  static override description = `Without --api-key, the key is asked for with a masked prompt on a terminal, or read from the first line of stdin when it is piped (never from the command line history). The key is verified with the platform (verifyapikey) at --base-url, else CODIKA_BASE_URL, else production, and saved with what the platform says about it and that base URL.
+
+The profile is named --name, or after the organization (organization keys) or the key's name (personal and admin keys). Logging in again with the same key refreshes its profile. A profile that holds a different key is replaced only with --force or after a yes at the terminal's prompt.`
+
+  static override examples = [
+    {description: 'Log in with a masked prompt', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Pipe the key from a secret store', command: 'op read op://vault/codika/key | <%= config.bin %> <%= command.id %> --name acme-prod'},
+    {
+      description: 'Log in to a local sandbox',
+      command: '<%= config.bin %> <%= command.id %> --api-key "$SANDBOX_KEY" --base-url http://127.0.0.1:8787 --name sandbox',
+    },
+    {
+      description: 'Save without asking the platform (the type comes from the prefix)',
+      command: '<%= config.bin %> <%= command.id %> --api-key "$CODIKA_KEY" --skip-verify --name offline --json',
+    },
+  ]
+
+  static override flags = {
+    'api-key': Flags.string({summary: 'The API key to log in with (default: prompt, or the first line of stdin).'}),
+    'base-url': Flags.string({
+      summary: 'Platform base URL to verify against and save in the profile (default: CODIKA_BASE_URL, else production).',
+      aliases: ['api-url'],
+    }),
+    name: Flags.string({summary: 'Profile name (default: derived from the organization or key name).'}),
+    'skip-verify': Flags.boolean({summary: 'Save the key without asking the platform; the type comes from its prefix.'}),
+    force: Flags.boolean({char: 'f', summary: 'Replace a profile of that name that holds a different key, without asking.'}),
+  }
+
+  async run() {
+    const {flags} = this
+    const json = this.jsonEnabled()
+    const baseUrl = loginBaseUrl(flags['base-url'])
+    const name = flags.name === undefined ? undefined : checkProfileName(flags.name)
+    // An unreadable profile file stops us before the key is asked for or sent anywhere.
+    const before = this.store.read()
+
+    const apiKey = checkKey(flags['api-key'] ?? (await readKey(json)), flags['api-key'] === undefined ? 'the input' : '--api-key')
+    registerSecret(apiKey)
+
+    // Without a terminal to ask on, a refused replace is known before anything is sent.
+    const early = name === undefined ? undefined : planLogin(before, {apiKey, type: ''}, name)
+    if (early?.action === 'replaced' && !flags.force && !canPrompt(json)) throw replaceRefused(early, false)
+
+    let verified: {data: VerifyApiKeyData; requestId: string} | undefined
+    if (!flags['skip-verify'])
+      verified = await this.withSpinner('Verifying the key', () => verifyNewKey(apiKey, baseUrl, this.config.version))
+    const profile = loginProfile(apiKey, baseUrl, verified?.data)
+
+    let confirmedKey: string | undefined
+    const planned = planLogin(this.store.read(), profile, name)
+    if (planned.action === 'replaced' && !flags.force) {
+      const asked = canPrompt(json)
+      if (!asked || !(await confirm(`Profile "${planned.name}" holds a different key (${maskKey(planned.existing!.apiKey)}). Replace it?`)))
+        throw replaceRefused(planned, asked)
+      confirmedKey = planned.existing!.apiKey
+    }
+    const plan = await saveLogin(this.store, profile, name, (p) => flags.force || p.existing?.apiKey === confirmedKey)
+
+    const warning = expiryWarning(`profile "${plan.name}"`, profile.expiresAt)
+    if (warning) this.warn(warning)
+    const savedUrl = profile.baseUrl ?? PRODUCTION_BASE_URL
+    if (!json) this.print(plan.name, plan.action, verified?.data, profile.type, maskKey(apiKey), savedUrl)
+    return {
+      success: true,
+      verified: verified !== undefined,
+      data: verified?.data ?? null,
+      requestId: verified?.requestId ?? null,
+      profile: plan.name,
+      action: plan.action,
+      maskedKey: maskKey(apiKey),
+      baseUrl: savedUrl,
+    }
+  }
+
+  private print(name: string, action: LoginAction, data: VerifyApiKeyData | undefined, type: string, maskedKey: string, baseUrl: string) {
+    const what = {created: 'Saved', refreshed: 'Refreshed', replaced: 'Replaced'}[action]
+    this.log(
+      [
+        paint('green', `✓ ${what} profile "${name}" (now active)${data ? '' : ' — not verified (--skip-verify)'}`),
+        '',
+        fields([
+          ['Organization', organizationText(data?.organizationName, data?.organizationId)],
+          ['Key name', data?.keyName],
+          ['Type', type],
+          ['Key', maskedKey],
+          ['Scopes', data?.scopes?.join(', ')],
+          ['Expires', data ? expiryText(data.expiresAt, true) : undefined],
+          ['URL', baseUrl],
+        ]),
+      ].join('\n'),
+    )
+  }
+}

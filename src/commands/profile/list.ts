@@ -1,0 +1,21 @@
+import {BaseCommand} from '../../lib/base-command.js'
+import {listProfiles, printProfileList} from '../../lib/profiles/view.js'
+
+export default class ProfileList extends BaseCommand<typeof ProfileList> {
+  static override summary = 'List the saved profiles, the active one marked, and credentials from CODIKA_API_KEY.'
+
+  static override description = `Keys are masked. CODIKA_API_KEY, when set, beats every profile; it is shown as its own [env] row.`
+
+  static override aliases = ['profiles']
+
+  static override examples = [
+    {description: 'The table', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'As JSON (no keys)', command: '<%= config.bin %> profiles --json'},
+  ]
+
+  async run() {
+    const list = listProfiles(this.store.read())
+    if (!this.jsonEnabled()) this.log(await printProfileList(list))
+    return list
+  }
+}

@@ -1,0 +1,25 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {showProfile, profileFields} from '../../lib/profiles/view.js'
+
+export default class ProfileShow extends BaseCommand<typeof ProfileShow> {
+  static override summary = 'Show everything a profile holds except its raw key (default: the active profile).'
+
+  static override description = `Without a name: the profile named by CODIKA_PROFILE, else the active one. Fields this CLI does not know (written by another client) are shown too.`
+
+  static override examples = [
+    {description: 'The active profile', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'A named profile, as JSON', command: '<%= config.bin %> <%= command.id %> sandbox --json'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'The profile to show.'}),
+  }
+
+  async run() {
+    const result = showProfile(this.store.read(), this.args.name)
+    if (!this.jsonEnabled()) this.log(profileFields(result.profile, result.profile.otherFields))
+    return result
+  }
+}

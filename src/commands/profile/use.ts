@@ -1,0 +1,36 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {paint} from '../../lib/output.js'
+import {useProfile} from '../../lib/profiles/manage.js'
+import {listProfiles, printProfileList, profileFields, shadowingNote} from '../../lib/profiles/view.js'
+
+export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
+  static override summary = 'Make a profile the active one (without a name: list the profiles).'
+
+  static override aliases = ['use']
+
+  static override examples = [
+    {description: 'Switch to the sandbox profile', command: '<%= config.bin %> <%= command.id %> sandbox'},
+    {description: 'The short form', command: '<%= config.bin %> use acme-prod'},
+    {description: 'Which profiles are there?', command: '<%= config.bin %> use'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'The profile to make active.'}),
+  }
+
+  async run() {
+    if (this.args.name === undefined) {
+      const list = listProfiles(this.store.read())
+      if (!this.jsonEnabled()) this.log(await printProfileList(list))
+      return list
+    }
+    const result = await useProfile(this.store, this.args.name)
+    const note = shadowingNote()
+    if (note) this.warn(note)
+    if (!this.jsonEnabled())
+      this.log([paint('green', `✓ Switched to profile "${result.activeProfile}"`), '', profileFields(result.profile)].join('\n'))
+    return result
+  }
+}

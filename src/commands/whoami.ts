@@ -1,0 +1,57 @@
+import {PlatformCommand} from '../lib/base-command.js'
+import {
+  cachedDetails,
+  detailsFromProfile,
+  expiryStatusOf,
+  type KeyDetails,
+  type SourceFacts,
+  sourceFacts,
+  verifyKey,
+  whoamiText,
+} from '../lib/profiles/identity.js'
+import {expiryWarning} from '../lib/profiles/view.js'
+
+export default class Whoami extends PlatformCommand<typeof Whoami> {
+  static override summary = 'Verify the API key in use and show who it is, and where the key and the URL came from.'
+
+  static override description = `The key and the URL are chosen as every command chooses them: --api-key, --profile, CODIKA_API_KEY, CODIKA_PROFILE, then the active profile; --api-url, CODIKA_BASE_URL, then the profile's URL or production. whoami says which one gave each.
+
+A key the platform rejects, or a platform that cannot be reached, exits 1 and shows the cached details of the key, marked unverified. The raw key is never shown, not even with --json.`
+
+  static override examples = [
+    {description: 'The active profile', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Another profile', command: '<%= config.bin %> <%= command.id %> --profile sandbox'},
+    {description: 'A key from the environment, as JSON', command: 'CODIKA_API_KEY=ckp_... <%= config.bin %> <%= command.id %> --json'},
+  ]
+
+  /** What a failed run adds to its JSON error document: the local facts, marked unverified. */
+  private unverified?: SourceFacts & {verified: false; cached: KeyDetails | null}
+
+  async run() {
+    const credentials = this.credentials()
+    // PlatformCommand warns from the cached expiry; the platform's own date covers keys that are not saved.
+    const warnedAlready = this.warnings.length > 0
+    const facts = sourceFacts(credentials)
+    const cached = cachedDetails(credentials, () => this.store.read())
+    this.unverified = {verified: false, ...facts, cached: cached ? detailsFromProfile(cached.profile, credentials.apiKey) : null}
+
+    let envelope
+    try {
+      envelope = await this.withSpinner('Verifying the key', () => verifyKey(this.client()))
+    } catch (error) {
+      if (!this.jsonEnabled()) this.log(whoamiText(detailsFromProfile(cached?.profile, credentials.apiKey), facts, false))
+      throw error
+    }
+    this.unverified = undefined
+
+    const {data, requestId} = envelope
+    const warning = warnedAlready ? undefined : expiryWarning(facts.profile ? `profile "${facts.profile}"` : 'this key', data.expiresAt)
+    if (warning) this.warn(warning)
+    if (!this.jsonEnabled()) this.log(whoamiText(data, facts, true, requestId))
+    return {success: true, verified: true, data, requestId, ...facts, expiryStatus: expiryStatusOf(data) ?? null}
+  }
+
+  protected override toErrorJson(err: unknown) {
+    return {...super.toErrorJson(err), ...this.unverified}
+  }
+}

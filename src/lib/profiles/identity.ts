@@ -1,0 +1,123 @@
+// Who a key is: asking the platform (verifyapikey), and the key-free facts `whoami` and `login` report.
+import {CodikaClient, timeoutFromEnv} from '../api/client.js'
+import {keyTypeOf, PRODUCTION_BASE_URL, type SuccessEnvelope, type VerifyApiKeyData} from '../api/contract.js'
+import {type Credentials, describeKeySource, describeUrlSource, type KeySource, type UrlSource} from '../credentials.js'
+import {CodikaError} from '../errors.js'
+import {fields, paint} from '../output.js'
+import {maskKey} from '../redact.js'
+import {userAgent} from '../version.js'
+import type {Profile, ProfileFile} from './types.js'
+import {type ExpiryStatus, expiryOf, expiryText, organizationText} from './view.js'
+
+/** Calls verifyapikey; a 401 becomes KEY_REJECTED (exit 1) with the platform's own message. */
+export async function verifyKey(client: Pick<CodikaClient, 'verifyApiKey'>): Promise<SuccessEnvelope<VerifyApiKeyData>> {
+  try {
+    return await client.verifyApiKey()
+  } catch (error) {
+    throw keyRejected(error)
+  }
+}
+
+/** Verifies a key that is not (yet) a profile, on a client of its own that is closed afterwards. */
+export async function verifyNewKey(apiKey: string, baseUrl: string, version: string): Promise<SuccessEnvelope<VerifyApiKeyData>> {
+  const client = new CodikaClient({baseUrl, apiKey, timeoutMs: timeoutFromEnv(), userAgent: userAgent(version)})
+  try {
+    return await verifyKey(client)
+  } finally {
+    await client.close()
+  }
+}
+
+function keyRejected(error: unknown): unknown {
+  if (!(error instanceof CodikaError) || error.code !== 'API_ERROR' || error.status !== 401) return error
+  return new CodikaError('KEY_REJECTED', `Key rejected by the platform: ${error.message}`, {
+    status: error.status,
+    requestId: error.requestId,
+    platformCode: error.platformCode,
+    hint: 'The key is unknown, revoked or expired. Log in with a valid key: `codika login`.',
+  })
+}
+
+/** Where the key and the URL of this run came from, and which key it is (masked). */
+export interface SourceFacts {
+  maskedKey: string
+  /** The profile that gave the key, or null when it came from --api-key or CODIKA_API_KEY. */
+  profile: string | null
+  keySource: KeySource
+  keySourceLabel: string
+  baseUrl: string
+  urlSource: UrlSource
+  urlSourceLabel: string
+}
+
+export function sourceFacts(c: Credentials): SourceFacts {
+  return {
+    maskedKey: maskKey(c.apiKey),
+    profile: c.profileName ?? null,
+    keySource: c.keySource,
+    keySourceLabel: describeKeySource(c),
+    baseUrl: c.baseUrl,
+    urlSource: c.urlSource,
+    urlSourceLabel: describeUrlSource(c),
+  }
+}
+
+/** What the file knows about the key in use: its own profile, else a saved profile holding the same key. */
+export function cachedDetails(c: Credentials, read: () => ProfileFile): {name: string; profile: Profile} | undefined {
+  if (c.profile && c.profileName) return {name: c.profileName, profile: c.profile}
+  try {
+    const file = read()
+    const name = Object.keys(file.profiles).find((n) => file.profiles[n].apiKey === c.apiKey)
+    return name ? {name, profile: file.profiles[name]} : undefined
+  } catch {
+    // an unreadable file only means there is nothing cached to show
+    return undefined
+  }
+}
+
+/** The details `whoami` shows: from the platform, or (unverified) from a cached profile or the key's prefix. */
+export type KeyDetails = Omit<VerifyApiKeyData, 'type'> & {type?: string}
+
+export function detailsFromProfile(profile: Profile | undefined, apiKey: string): KeyDetails {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  if (!profile) return {type: keyTypeOf(apiKey)}
+  return {
+    type: profile.type,
+    keyName: text(profile.keyName),
+    keyPrefix: text(profile.keyPrefix),
+    scopes: Array.isArray(profile.scopes) ? profile.scopes : undefined,
+    organizationId: text(profile.organizationId),
+    organizationName: text(profile.organizationName),
+    createdAt: text(profile.createdAt),
+    expiresAt: text(profile.expiresAt),
+  }
+}
+
+export function expiryStatusOf(details: KeyDetails): ExpiryStatus | undefined {
+  return expiryOf(details.expiresAt)?.status
+}
+
+/** The human block of `whoami`: a heading that says verified or not, then the aligned fields. */
+export function whoamiText(details: KeyDetails, facts: SourceFacts, verified: boolean, requestId?: string): string {
+  const heading = verified
+    ? paint('green', '✓ Key verified')
+    : `${paint('yellow', '⚠ Unverified')} — the platform could not confirm this key; cached details:`
+  const url = facts.baseUrl === PRODUCTION_BASE_URL ? `${facts.baseUrl} (production)` : facts.baseUrl
+  return [
+    heading,
+    '',
+    fields([
+      ['Organization', organizationText(details.organizationName, details.organizationId) ?? (verified ? '-' : undefined)],
+      ['Key name', details.keyName],
+      ['Type', details.type],
+      ['Key', facts.maskedKey],
+      ['Scopes', details.scopes?.join(', ')],
+      ['Expires', expiryText(details.expiresAt, verified)],
+      ['Profile', facts.profile ?? '(none)'],
+      ['Key from', facts.keySourceLabel],
+      ['URL', url],
+      ['URL from', facts.urlSourceLabel],
+      ['Request ID', requestId],
+    ]),
+  ].join('\n')
+}

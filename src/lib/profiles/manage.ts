@@ -1,0 +1,74 @@
+// Switching and removing profiles, with the active-profile rules, under the store's lock.
+import {usageError} from '../errors.js'
+import {paint} from '../output.js'
+import type {ProfileStore} from './store.js'
+import type {ProfileFile} from './types.js'
+import {profileNotFound, profileView, type ProfileView} from './view.js'
+
+export interface UseResult {
+  success: true
+  activeProfile: string
+  previousProfile: string | null
+  profile: ProfileView
+}
+
+/** Makes `name` the active profile; an unknown name is exit 2 with the list of known ones. */
+export async function useProfile(store: ProfileStore, name: string): Promise<UseResult> {
+  // Checked before taking the lock, so that a typo neither waits for nor touches anything.
+  assertExists(store.read(), name)
+  return store.update((file) => {
+    assertExists(file, name)
+    const previousProfile = file.activeProfile
+    file.activeProfile = name
+    return {success: true, activeProfile: name, previousProfile, profile: profileView(name, file.profiles[name], name)}
+  })
+}
+
+export interface RemoveResult {
+  success: true
+  removed: string
+  /** Was the removed profile the active one? */
+  wasActive: boolean
+  /** The active profile after the removal (null when none is left, or none was active). */
+  activeProfile: string | null
+}
+
+/**
+ * Removes a profile (the active one when `name` is undefined). When the active one goes, the remaining
+ * profile first in name order becomes active, so that there is always one while any is left.
+ */
+export async function removeProfile(store: ProfileStore, name: string | undefined): Promise<RemoveResult> {
+  targetOf(store.read(), name)
+  return store.update((file) => {
+    const target = targetOf(file, name)
+    const wasActive = file.activeProfile === target
+    delete file.profiles[target]
+    if (wasActive) file.activeProfile = Object.keys(file.profiles).sort()[0] ?? null
+    return {success: true, removed: target, wasActive, activeProfile: file.activeProfile}
+  })
+}
+
+/** What logout and profile remove print: what went, and which profile is active now. */
+export function removalText(result: RemoveResult): string {
+  const lines = [paint('green', `✓ Removed profile "${result.removed}"`)]
+  if (!result.wasActive) lines.push(result.activeProfile ? `Active profile: "${result.activeProfile}" (unchanged)` : 'No profile is active.')
+  else if (result.activeProfile) lines.push(`Active profile is now "${result.activeProfile}". Switch with \`codika profile use NAME\`.`)
+  else lines.push('No profiles are left. Run `codika login` to add one.')
+  return lines.join('\n')
+}
+
+function targetOf(file: ProfileFile, name: string | undefined): string {
+  if (name !== undefined) return assertExists(file, name)
+  if (file.activeProfile) return file.activeProfile
+  const known = Object.keys(file.profiles).sort()
+  throw usageError(
+    'PROFILE_NOT_FOUND',
+    'There is no active profile to log out of.',
+    known.length > 0 ? `Name one: codika logout NAME (known profiles: ${known.join(', ')}).` : 'There are no profiles at all.',
+  )
+}
+
+function assertExists(file: ProfileFile, name: string): string {
+  if (!Object.hasOwn(file.profiles, name)) throw profileNotFound(name, file)
+  return name
+}
