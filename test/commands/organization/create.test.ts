@@ -6,10 +6,12 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {MAX_LOGO_BYTES} from '../../../src/lib/api/contract.js'
+import {SandboxStore} from '../../../src/sandbox/store.js'
 import {assertHumanFailure, assertJsonFailure, assertNoLeak, fileBytes, onlyJson, writeConfig} from '../../helpers/assertions.js'
 import {configFile, runCli, tempHome} from '../../helpers/cli.js'
 import {errorEnvelope, type FakePlatform, okEnvelope, startFakePlatform} from '../../helpers/fake-platform.js'
 import {jpegImage, pngImage, webpImage} from '../../helpers/images.js'
+import {startTestSandbox, type TestSandbox} from '../../sandbox/helpers.js'
 
 const CALLER = 'ckp_CallerKey0123456789abcdef'
 const N8N_KEY = 'n8n_api_0123456789SECRETabcdef'
@@ -262,5 +264,172 @@ describe('create: a wrong command line is refused before anything is sent (exit 
     const result = await runCli(h, ['organization', 'create', '--name', 'Acme', '--api-url', url, '--json'])
     assertJsonFailure(result, 2, 'NO_API_KEY')
     assert.equal(platform.requestsTo('no-key').length, 0)
+  })
+})
+
+// ---- Against the sandbox ---------------------------------------------------------------------------------------
+
+/** A sandbox for CLI tests, counting the create requests that reach it (to prove that nothing was sent). */
+async function sandboxForCli(): Promise<TestSandbox & {creates(): number}> {
+  const lines: string[] = []
+  const sandbox = await startTestSandbox({log: (line) => lines.push(line)})
+  return Object.assign(sandbox, {creates: () => lines.filter((l) => l.startsWith('POST /createorganizationviaapikey ')).length})
+}
+
+/** A home whose active profile "owner" holds the sandbox owner's key and points at the sandbox. */
+function ownerHome(sandbox: TestSandbox): string {
+  const h = home()
+  writeConfig(h, {
+    activeProfile: 'owner',
+    profiles: {owner: {apiKey: sandbox.seeded!.owner.apiKey, type: 'personal-api-key', keyName: 'Sandbox Owner key', baseUrl: sandbox.url}},
+  })
+  return h
+}
+
+describe('create against the sandbox: every flag, then the owner creates a key for it', () => {
+  it('the sandbox holds the organization with its size and logo, and the caller is its owner', async () => {
+    const sandbox = await sandboxForCli()
+    try {
+      const {owner} = sandbox.seeded!
+      const h = ownerHome(sandbox)
+      const before = fileBytes(configFile(h))
+      const png = pngImage(4, 3)
+      const result = await runCli(h, [
+        'organization', 'create',
+        '--name', 'Acme Corp',
+        '--description', 'Automation for sales',
+        '--size', '51-200',
+        '--logo', file(h, 'acme.png', png),
+        '--n8n-base-url', 'https://n8n.acme.example',
+        '--n8n-api-key', N8N_KEY,
+        '--store-credential-copy',
+      ])
+      assert.equal(result.code, 0, result.stderr)
+      assert.equal(result.stderr, '')
+      const organizationId = /Organization ID: +(\S+)/.exec(result.stdout)?.[1]
+      assert.match(organizationId ?? '', /^org_/)
+      assert.match(result.stdout, /Request ID: +req_[0-9a-f]{16}\n/)
+      assertNoLeak(result, [N8N_KEY, owner.apiKey])
+      assert.deepEqual(fileBytes(configFile(h)), before, 'the profiles are unchanged')
+
+      // The caller became the owner: its key may now create keys for the new organization.
+      const key = await runCli(h, ['organization', 'create-key', '--organization-id', organizationId!, '--name', 'CI', '--scopes', 'deploy:use-case', '--json'])
+      assert.equal(key.code, 0, key.stderr)
+      assert.equal(onlyJson(key).data.organizationId, organizationId)
+
+      await sandbox.close()
+      const store = SandboxStore.open(sandbox.dataFile)
+      try {
+        const organization = store.getOrganization(organizationId!)
+        assert.deepEqual(
+          {...organization, createdAt: undefined},
+          {
+            id: organizationId,
+            name: 'Acme Corp',
+            description: 'Automation for sales',
+            size: '51-200',
+            logoMimeType: 'image/png',
+            logoBytes: png.length,
+            n8nBaseUrl: 'https://n8n.acme.example',
+            storeCredentialCopy: true,
+            createdBy: owner.personId,
+            createdAt: undefined,
+          },
+        )
+        assert.deepEqual(store.getLogo(organizationId!), png)
+        assert.equal(store.roleOf(organizationId!, owner.personId), 'owner')
+      } finally {
+        store.close()
+      }
+    } finally {
+      await sandbox.dispose()
+    }
+  })
+})
+
+describe('create against the sandbox: logos, refusals and --json', () => {
+  let sandbox: Awaited<ReturnType<typeof sandboxForCli>>
+  before(async () => {
+    sandbox = await sandboxForCli()
+  })
+  after(async () => {
+    await sandbox.dispose()
+  })
+
+  for (const [label, image, name] of [
+    ['a real PNG renamed .jpg is accepted as PNG', pngImage(), 'logo.jpg'],
+    ['a JPEG', jpegImage(), 'logo.jpeg'],
+    ['a WebP', webpImage(), 'logo.webp'],
+  ] as const) {
+    it(label, async () => {
+      const h = ownerHome(sandbox)
+      const result = await runCli(h, ['organization', 'create', '--name', `Logo ${name}`, '--logo', file(h, name, image), '--json'])
+      assert.equal(result.code, 0, result.stderr)
+      const doc = onlyJson(result)
+      assert.equal(doc.success, true)
+      assert.match(doc.data.organizationId, /^org_/)
+      assert.match(doc.requestId, /^req_/)
+    })
+  }
+
+  it('--json: one document holding the envelope', async () => {
+    const h = ownerHome(sandbox)
+    const result = await runCli(h, ['organization', 'create', '--name', 'Json Org', '--size', 'solo', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    const doc = onlyJson(result)
+    assert.deepEqual(Object.keys(doc).sort(), ['data', 'requestId', 'success', 'warnings'])
+    assert.deepEqual(Object.keys(doc.data), ['organizationId'])
+    assert.equal(result.stderr, '')
+  })
+
+  const refusedLocally: Array<[string, (h: string) => string[], RegExp]> = [
+    ['a .png file holding text', (h) => ['--name', 'Acme', '--logo', file(h, 'logo.png', 'just text')], /is not a JPEG, PNG or WebP image/],
+    ['an unknown size', () => ['--name', 'Acme', '--size', 'enterprise'], /--size must be one of: solo, 2-10, 11-50, 51-200, 201-1000, 1000\+/],
+    ['a short name', () => ['--name', 'A'], /--name must be 2 to 100 characters/],
+    ['--n8n-base-url without --n8n-api-key', () => ['--name', 'Acme', '--n8n-base-url', 'https://n8n.acme.example'], /--n8n-base-url needs --n8n-api-key/],
+    ['--store-credential-copy without n8n', () => ['--name', 'Acme', '--store-credential-copy'], /--store-credential-copy only applies/],
+    ['a bad n8n URL', () => ['--name', 'Acme', '--n8n-base-url', 'not a url', '--n8n-api-key', N8N_KEY], /--n8n-base-url must be an http or https URL/],
+  ]
+  for (const [label, args, message] of refusedLocally) {
+    it(`${label}: exit 2, nothing reaches the sandbox`, async () => {
+      const h = ownerHome(sandbox)
+      const sent = sandbox.creates()
+      const human = await runCli(h, ['organization', 'create', ...args(h)])
+      assertHumanFailure(human, 2, message)
+      const json = await runCli(h, ['organization', 'create', ...args(h), '--json'])
+      assertJsonFailure(json, 2, json.json().error.code)
+      assert.match(json.json().error.message, message)
+      for (const r of [human, json]) assertNoLeak(r, [sandbox.seeded!.owner.apiKey, N8N_KEY])
+      assert.equal(sandbox.creates(), sent)
+    })
+  }
+
+  it('a key without organizations:create: exit 1 with the platform\'s message, no key in the output', async () => {
+    const {admin} = sandbox.seeded!
+    const h = home()
+    const args = ['organization', 'create', '--name', 'Acme', '--api-key', admin.apiKey, '--api-url', sandbox.url]
+    const human = await runCli(h, args)
+    assertHumanFailure(human, 1, /This API key lacks the organizations:create scope \(HTTP 403\)/)
+    assert.match(human.stderr, /Request ID: req_/)
+    assertNoLeak(human, [admin.apiKey])
+
+    const json = await runCli(h, [...args, '--json'])
+    const doc = assertJsonFailure(json, 1, 'API_ERROR')
+    assert.equal(doc.error.status, 403)
+    assert.match(doc.error.message, /lacks the organizations:create scope/)
+    assert.match(doc.requestId, /^req_/)
+    assertNoLeak(json, [admin.apiKey])
+  })
+
+  it('an organization key (cko_) may not create organizations: exit 1, 403', async () => {
+    const h = ownerHome(sandbox)
+    const made = await runCli(h, ['organization', 'create-key', '--organization-id', sandbox.seeded!.organizationId, '--name', 'Org key', '--scopes', 'deploy:use-case', '--no-save', '--json'])
+    assert.equal(made.code, 0, made.stderr)
+    const orgKey: string = onlyJson(made).data.apiKey
+    const result = await runCli(h, ['organization', 'create', '--name', 'Acme', '--api-key', orgKey, '--json'])
+    const doc = assertJsonFailure(result, 1, 'API_ERROR')
+    assert.equal(doc.error.status, 403)
+    assert.match(doc.error.message, /Organization API keys cannot create organizations/)
+    assertNoLeak(result, [orgKey])
   })
 })
