@@ -41,12 +41,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       if (inline) registerSecret(inline[1])
     }
     registerSecret(process.env.CODIKA_API_KEY)
+    // A rejected command line counts as parsed: else oclif adds an "UnparsedCommand" warning on stderr
+    // (under NODE_ENV=development or test) after our error, even with --json.
     const {flags, args} = await this.parse({
       flags: ctor.flags,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
       args: ctor.args,
       strict: ctor.strict,
+    }).finally(() => {
+      this.parsed = true
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>

@@ -24,11 +24,15 @@ export interface CliOptions {
   cwd?: string
 }
 
-/** A clean environment: no CODIKA_* or proxy variables from the caller, HOME and XDG folders in `home`. */
+/**
+ * A clean environment: no CODIKA_* or proxy variables from the caller, HOME and XDG folders in `home`.
+ * NODE_ENV is dropped too: the test runner's NODE_ENV=test makes oclif try to load TypeScript sources
+ * (slow, and not how a user runs the CLI).
+ */
 export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_)/i.test(k)) continue
+    if (/^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$)/i.test(k)) continue
     env[k] = v
   }
   env.HOME = home

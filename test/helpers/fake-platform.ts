@@ -1,6 +1,6 @@
 // A scriptable stand-in for the platform on 127.0.0.1: records every request and answers as each test says.
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import type {AddressInfo, Socket} from 'node:net'
+import {type AddressInfo, createServer as createTcpServer, type Socket} from 'node:net'
 
 export interface RecordedRequest {
   method: string
@@ -21,6 +21,13 @@ export interface FakePlatform {
   requests: RecordedRequest[]
   /** Sets the reply to every following request (or a list, one per request, the last repeated). */
   reply(...replies: Reply[]): void
+  /**
+   * Replies for the requests whose path starts with `/<prefix>/`, so that cases sharing one server can run at once;
+   * returns the base URL to give the CLI (`<url>/<prefix>`). Other requests get the default replies.
+   */
+  route(prefix: string, ...replies: Reply[]): string
+  /** The recorded requests whose path starts with `/<prefix>/`. */
+  requestsTo(prefix: string): RecordedRequest[]
   close(): Promise<void>
 }
 
@@ -49,6 +56,8 @@ export function createdKey(body: any, overrides: Record<string, unknown> = {}) {
 export async function startFakePlatform(initial: Reply = (req, res) => json(res, 201, createdKey(req.json))): Promise<FakePlatform> {
   let replies: Reply[] = [initial]
   let served = 0
+  const routes = new Map<string, {replies: Reply[]; served: number}>()
+  const routeOf = (url: string) => routes.get(url.split('/')[1] ?? '')
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
 
@@ -64,7 +73,10 @@ export async function startFakePlatform(initial: Reply = (req, res) => json(res,
         // leave json undefined
       }
       requests.push(recorded)
-      const reply = replies[Math.min(served++, replies.length - 1)]
+      const route = routeOf(recorded.url)
+      const reply = route
+        ? route.replies[Math.min(route.served++, route.replies.length - 1)]
+        : replies[Math.min(served++, replies.length - 1)]
       if (typeof reply === 'function') return reply(recorded, res, req.socket)
       const send = () => {
         if (reply.json !== undefined) return json(res, reply.status ?? 200, reply.json, reply.headers)
@@ -89,6 +101,13 @@ export async function startFakePlatform(initial: Reply = (req, res) => json(res,
       replies = next
       served = 0
     },
+    route(prefix, ...next) {
+      routes.set(prefix, {replies: next.length > 0 ? next : [initial], served: 0})
+      return `http://127.0.0.1:${port}/${prefix}`
+    },
+    requestsTo(prefix) {
+      return requests.filter((r) => r.url.split('/')[1] === prefix)
+    },
     close() {
       for (const s of sockets) s.destroy()
       return new Promise((resolve) => server.close(() => resolve()))
@@ -100,4 +119,13 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
   const text = JSON.stringify(body)
   res.writeHead(status, {'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers})
   res.end(text)
+}
+
+/** A loopback port that was bound and then closed: connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const server = createTcpServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
 }
