@@ -159,7 +159,8 @@ const createOrganizationRequestSchema: Schema = {
     n8nApiKey: nonEmptyString,
     storeCredentialCopy: {type: 'boolean'},
   },
-  dependentRequired: {
+  // Draft-07 `dependencies` (ajv's default draft has no `dependentRequired`): each field needs its partner.
+  dependencies: {
     logoBase64: ['logoMimeType'],
     logoMimeType: ['logoBase64'],
     n8nApiKey: ['n8nBaseUrl'],

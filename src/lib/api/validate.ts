@@ -9,7 +9,10 @@ const cache = new Map<SchemaId, ValidateFunction>()
 let ajvPromise: Promise<{compile(schema: object): ValidateFunction}> | undefined
 
 async function ajv() {
-  ajvPromise ??= import('ajv').then(({default: Ajv}) => new Ajv.default({allErrors: false, strict: true}))
+  // strictRequired is off: it would refuse the `anyOf: [{required: [...]}]` of updateOrganizationKey's request.
+  ajvPromise ??= import('ajv').then(
+    ({default: Ajv}) => new Ajv.default({allErrors: false, strict: true, strictRequired: false}),
+  )
   return ajvPromise
 }
 
