@@ -18,7 +18,8 @@ export function parseClockOffset(raw: string | undefined): number {
   const match = OFFSET_FORMAT.exec(text)
   if (!match) {
     throw new Error(
-      `${CLOCK_OFFSET_ENV}="${raw}" is not an offset; use a signed amount such as +8d, -2h, 30m, 90s, 1w or a number of seconds`,
+      `${CLOCK_OFFSET_ENV}="${raw}" is not an offset; ` +
+        'use a signed amount such as +8d, -2h, 30m, 90s, 1w or a number of seconds',
     )
   }
   const [, sign, amount, unit] = match

@@ -31,7 +31,7 @@ export function mintKey(type: KeyType): MintedKey {
   return {apiKey, keyPrefix: apiKey.slice(0, KEY_PREFIX_LENGTH), keyHash: hashKey(apiKey)}
 }
 
-/** Hex SHA-256 of the raw key. Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force. */
+/** Hex SHA-256 of the raw key. Keys carry 256 random bits: a fast hash is enough, there is nothing to brute-force. */
 export function hashKey(apiKey: string): string {
   return createHash('sha256').update(apiKey, 'utf8').digest('hex')
 }

@@ -1,0 +1,221 @@
+// The database file: schema, constraints, versioning, ownership, and the cost of an insert as keys accumulate.
+import assert from 'node:assert/strict'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, test} from 'node:test'
+import sqlite from 'node-sqlite3-wasm'
+
+import {hashKey, isWellFormedKey, mintKey} from '../../src/sandbox/keys.js'
+import {seedSandbox} from '../../src/sandbox/seed.js'
+import {SandboxStore, SCHEMA_VERSION} from '../../src/sandbox/store.js'
+import {tempDir} from './helpers.js'
+
+const folders: (() => void)[] = []
+after(() => folders.forEach((remove) => remove()))
+
+function newDataFile(): string {
+  const {dir, remove} = tempDir()
+  folders.push(remove)
+  return join(dir, 'sandbox.db')
+}
+
+/** A seeded store, closed again; returns the file and the seed. */
+function seededFile() {
+  const file = newDataFile()
+  const store = SandboxStore.open(file)
+  const seeded = seedSandbox(store, new Date())!
+  store.close()
+  return {file, seeded}
+}
+
+test('keys: prefix by type, 32 random bytes, keyPrefix of 12 characters, SHA-256 hex digest', () => {
+  for (const [type, prefix] of [
+    ['org-api-key', 'cko_'],
+    ['personal-api-key', 'ckp_'],
+    ['admin-api-key', 'cka_'],
+  ] as const) {
+    const key = mintKey(type)
+    assert.ok(key.apiKey.startsWith(prefix))
+    assert.equal(Buffer.from(key.apiKey.slice(4), 'base64url').length, 32)
+    assert.equal(key.keyPrefix, key.apiKey.slice(0, 12))
+    assert.match(key.keyHash, /^[0-9a-f]{64}$/)
+    assert.equal(key.keyHash, hashKey(key.apiKey))
+    assert.ok(isWellFormedKey(key.apiKey))
+  }
+  assert.equal(isWellFormedKey('cko_short'), false)
+  assert.equal(isWellFormedKey(`ckx_${'A'.repeat(43)}`), false)
+})
+
+test('a new file gets the current schema version and the sandbox application id', () => {
+  const {file} = seededFile()
+  const db = new sqlite.Database(file)
+  try {
+    assert.equal(db.get('PRAGMA user_version')?.user_version, SCHEMA_VERSION)
+    assert.equal(db.get('PRAGMA application_id')?.application_id, 0x636b7362)
+  } finally {
+    db.close()
+  }
+})
+
+test('the schema enforces unique key hashes, foreign keys, roles, key types and JSON scopes', () => {
+  const {file, seeded} = seededFile()
+  const db = new sqlite.Database(file)
+  db.exec('PRAGMA foreign_keys = ON')
+  const at = new Date().toISOString()
+  const existing = db.get('SELECT key_hash FROM api_keys LIMIT 1')!.key_hash as string
+  const insertKey = (values: Record<string, unknown>) => {
+    const row = {
+      id: `key_${Math.random()}`,
+      key_hash: 'a'.repeat(64),
+      key_prefix: 'cko_AAAAAAAA',
+      type: 'org-api-key',
+      name: 'k',
+      scopes: '["projects:read"]',
+      organization_id: seeded.organizationId,
+      person_id: null,
+      created_at: at,
+      updated_at: at,
+      ...values,
+    }
+    const columns = Object.keys(row)
+    db.run(
+      `INSERT INTO api_keys (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      Object.values(row) as sqlite.JSValue[],
+    )
+  }
+  try {
+    insertKey({})
+    assert.throws(() => insertKey({key_hash: existing}), /UNIQUE/)
+    assert.throws(() => insertKey({key_hash: 'b'.repeat(64), organization_id: 'org_missing'}), /FOREIGN KEY/)
+    assert.throws(() => insertKey({key_hash: 'c'.repeat(64), scopes: 'projects:read'}), /CHECK/)
+    assert.throws(() => insertKey({key_hash: 'd'.repeat(64), key_prefix: 'ckp_AAAAAAAA'}), /CHECK/)
+    assert.throws(() => insertKey({key_hash: 'e'.repeat(64), type: 'personal-api-key'}), /CHECK/)
+    assert.throws(() => insertKey({key_hash: 'NOT-HEX'.padEnd(64, '0')}), /CHECK/)
+    assert.throws(() => insertKey({key_hash: 'f'.repeat(64), expires_at: '2000-01-01T00:00:00.000Z'}), /CHECK/)
+    db.run('INSERT INTO people (id, name, email, created_at) VALUES (?, ?, ?, ?)', ['usr_guest', 'Guest', 'g@x', at])
+    assert.throws(
+      () =>
+        db.run('INSERT INTO memberships (organization_id, person_id, role, created_at) VALUES (?, ?, ?, ?)', [
+          seeded.organizationId,
+          'usr_guest',
+          'guest',
+          at,
+        ]),
+      /CHECK/,
+    )
+    const personal = {type: 'personal-api-key', key_prefix: 'ckp_AAAAAAAA', organization_id: null}
+    assert.throws(() => insertKey({...personal, key_hash: '9'.repeat(64), person_id: 'usr_nobody'}), /FOREIGN KEY/)
+    assert.throws(
+      () =>
+        db.run('INSERT INTO organizations (id, name, size, created_by, created_at) VALUES (?, ?, ?, ?, ?)', [
+          'org_x',
+          'Okay',
+          'huge',
+          seeded.owner.personId,
+          at,
+        ]),
+      /CHECK/,
+    )
+  } finally {
+    db.close()
+  }
+})
+
+test('the seed is written once: a second call on the same file adds nothing', () => {
+  const {file} = seededFile()
+  const store = SandboxStore.open(file)
+  try {
+    assert.equal(seedSandbox(store, new Date()), undefined)
+    assert.equal(store.countKeys(), 3)
+  } finally {
+    store.close()
+  }
+})
+
+test('reset starts from an empty file', () => {
+  const {file} = seededFile()
+  const store = SandboxStore.open(file, {reset: true})
+  try {
+    assert.equal(store.countKeys(), 0)
+    assert.ok(seedSandbox(store, new Date()))
+  } finally {
+    store.close()
+  }
+})
+
+test('a file in use, another program\'s SQLite file, a non-database and a newer schema are refused', () => {
+  const {file} = seededFile()
+  const store = SandboxStore.open(file)
+  try {
+    assert.throws(() => SandboxStore.open(file), {code: 'DATA_FILE_IN_USE'})
+    // Not even --reset deletes a file that a live sandbox is using.
+    assert.throws(() => SandboxStore.open(file, {reset: true}), {code: 'DATA_FILE_IN_USE'})
+  } finally {
+    store.close()
+  }
+
+  const foreign = newDataFile()
+  const db = new sqlite.Database(foreign)
+  db.exec('CREATE TABLE notes (body TEXT)')
+  db.close()
+  assert.throws(() => SandboxStore.open(foreign), {code: 'DATA_FILE_INVALID'})
+
+  const text = newDataFile()
+  writeFileSync(text, 'this is not a database, just a file that happens to be long enough to have a header'.repeat(10))
+  assert.throws(() => SandboxStore.open(text), {code: 'DATA_FILE_INVALID'})
+
+  const newer = seededFile().file
+  const raw = new sqlite.Database(newer)
+  raw.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`)
+  raw.close()
+  assert.throws(() => SandboxStore.open(newer), {code: 'DATA_FILE_TOO_NEW'})
+})
+
+test('a pid file left by a dead process does not block opening', () => {
+  const {file} = seededFile()
+  // Pid 2^22 + 1 is above Linux's pid_max default range, so no process has it.
+  writeFileSync(`${file}.pid`, `${2 ** 22 + 1}\n`)
+  const store = SandboxStore.open(file)
+  store.close()
+})
+
+test('a committed insert costs about the same with 100 and with 10,000 keys', (t) => {
+  // Two files, one holding ~100 keys and one ~10,000, written to in turns: a slow patch of fsyncs hits both alike.
+  const small = SandboxStore.open(newDataFile())
+  const large = SandboxStore.open(newDataFile())
+  try {
+    const inserter = (store: SandboxStore) => {
+      const {organizationId} = seedSandbox(store, new Date())!
+      const scopes = ['projects:read']
+      return () => store.createKey({type: 'org-api-key', name: 'Bench', scopes, organizationId, createdAt: new Date()})
+    }
+    const intoSmall = inserter(small)
+    const intoLarge = inserter(large)
+    small.transaction(() => {
+      while (small.countKeys() < 100) intoSmall()
+    })
+    large.transaction(() => {
+      for (let n = large.countKeys(); n < 10_000; n++) intoLarge()
+    })
+    const timed = (insert: () => void) => {
+      const started = performance.now()
+      insert() // its own transaction, fsynced before it returns
+      return performance.now() - started
+    }
+    const smallTimes: number[] = []
+    const largeTimes: number[] = []
+    for (let i = 0; i < 120; i++) {
+      smallTimes.push(timed(intoSmall))
+      largeTimes.push(timed(intoLarge))
+    }
+    // The first 20 of each warm up; the median of the rest is robust against the odd slow fsync.
+    const median = (times: number[]) => times.slice(20).sort((a, b) => a - b)[50]
+    const at100 = median(smallTimes)
+    const at10k = median(largeTimes)
+    t.diagnostic(`median committed insert: ${at100.toFixed(3)} ms at ~100 keys, ${at10k.toFixed(3)} ms at ~10,000 keys`)
+    assert.ok(at10k < at100 * 2 + 0.5, `insert cost grew from ${at100.toFixed(3)} to ${at10k.toFixed(3)} ms`)
+  } finally {
+    small.close()
+    large.close()
+  }
+})
