@@ -6,6 +6,7 @@ import {after, before, describe, it} from 'node:test'
 import {assertHumanFailure, assertJsonFailure, assertNoLeak, fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
 import {configFile, runCli, tempHome} from '../../helpers/cli.js'
 import {errorEnvelope, type FakePlatform, okEnvelope, type Reply, startFakePlatform} from '../../helpers/fake-platform.js'
+import {startTestSandbox, type TestSandbox} from '../../sandbox/helpers.js'
 
 const CALLER = 'ckp_CallerKey0123456789abcdef'
 const HELD_KEY = 'cko_HeldKey0123456789abcdefghij'
@@ -228,5 +229,155 @@ describe('update-key: failures', () => {
     const doc = assertJsonFailure(await runCli(h, [...args, '--json']), 1, 'API_ERROR')
     assert.equal(doc.error.status, 404)
     assert.deepEqual(fileBytes(path), before)
+  })
+})
+
+// ---- Against the sandbox ---------------------------------------------------------------------------------------
+
+describe('update-key against the sandbox', () => {
+  let sandbox: TestSandbox
+  const log: string[] = []
+  /** Update requests that reached the sandbox so far. */
+  const updates = () => log.filter((l) => l.startsWith('POST /updateorganizationapikeypublic ')).length
+  let h: string
+  let keyId: string
+  let heldKey: string
+  const PROFILE = 'org-api-key-ci-deploy-key'
+
+  /** What the platform now says about the held key, asked with the key itself. */
+  async function verifyHeld(): Promise<{keyName: string; scopes: string[]}> {
+    const response = await fetch(`${sandbox.url}/verifyapikey`, {method: 'POST', headers: {'X-Process-Manager-Key': heldKey}})
+    assert.equal(response.status, 200)
+    return ((await response.json()) as {data: {keyName: string; scopes: string[]}}).data
+  }
+  const asOwner = (...args: string[]) => runCli(h, ['organization', 'update-key', '--profile', 'owner', ...args])
+  const secrets = () => [sandbox.seeded!.owner.apiKey, sandbox.seeded!.admin.apiKey, sandbox.seeded!.member.apiKey, heldKey]
+
+  before(async () => {
+    sandbox = await startTestSandbox({log: (line) => log.push(line)})
+    h = home()
+    writeConfig(h, {
+      activeProfile: 'owner',
+      profiles: {owner: {apiKey: sandbox.seeded!.owner.apiKey, type: 'personal-api-key', baseUrl: sandbox.url}},
+    })
+    // create-key saves the new key as a profile (with its keyId) and makes it active.
+    const made = await runCli(h, [
+      'organization', 'create-key',
+      '--organization-id', sandbox.seeded!.organizationId,
+      '--name', 'CI Deploy Key',
+      '--scopes', 'deploy:use-case',
+      '--description', 'Deploys from CI',
+      '--json',
+    ])
+    assert.equal(made.code, 0, made.stderr)
+    const doc = onlyJson(made)
+    assert.equal(doc.profile, PROFILE)
+    keyId = doc.data.keyId
+    heldKey = doc.data.apiKey
+    assert.equal(readConfig(h).profiles[PROFILE].keyId, keyId)
+  })
+  after(async () => {
+    await sandbox.dispose()
+  })
+
+  it('renames the key, and refreshes the profile holding it', async () => {
+    const result = await asOwner('--key-id', keyId, '--name', 'CI Deploy Key (prod)')
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /Name: +CI Deploy Key \(prod\)\n/)
+    assert.match(result.stdout, /Description: +Deploys from CI\n/)
+    assert.match(result.stdout, /Scopes: +deploy:use-case\n/)
+    assert.match(result.stdout, /Updated: +\d{4}-\d\d-\d\dT/)
+    assert.match(result.stdout, /Request ID: +req_[0-9a-f]{16}\n/)
+    assert.match(result.stdout, new RegExp(`Refreshed the name and scopes of profile "${PROFILE}"`))
+    assertNoLeak(result, secrets())
+
+    assert.equal((await verifyHeld()).keyName, 'CI Deploy Key (prod)')
+    const profile = readConfig(h).profiles[PROFILE]
+    assert.equal(profile.keyName, 'CI Deploy Key (prod)')
+    assert.equal(profile.apiKey, heldKey, 'the key itself is kept')
+  })
+
+  it('re-scopes the key (the whole set replaced), --json with the refreshed profile', async () => {
+    const result = await asOwner('--key-id', keyId, '--scopes', 'workflows:trigger,executions:read', '--json')
+    assert.equal(result.code, 0, result.stderr)
+    const doc = onlyJson(result)
+    assert.equal(doc.success, true)
+    assert.equal(doc.profile, PROFILE)
+    assert.deepEqual(doc.data.scopes, ['workflows:trigger', 'executions:read'])
+    assert.equal(doc.data.keyId, keyId)
+    assert.match(doc.requestId, /^req_/)
+
+    assert.deepEqual((await verifyHeld()).scopes, ['workflows:trigger', 'executions:read'])
+    assert.deepEqual(readConfig(h).profiles[PROFILE].scopes, ['workflows:trigger', 'executions:read'])
+  })
+
+  it('clears the description with --description ""', async () => {
+    const result = await asOwner('--key-id', keyId, '--description', '', '--json')
+    assert.equal(result.code, 0, result.stderr)
+    const {data} = onlyJson(result)
+    assert.equal(data.description, undefined)
+    assert.equal(data.name, 'CI Deploy Key (prod)', 'the other fields are kept')
+
+    const human = await asOwner('--key-id', keyId, '--description', 'Back again')
+    assert.match(human.stdout, /Description: +Back again\n/)
+    const cleared = await asOwner('--key-id', keyId, '--description', '')
+    assert.match(cleared.stdout, /Description: +\(none\)\n/)
+  })
+
+  it('an admin of the organization may update its keys too', async () => {
+    const result = await runCli(h, ['organization', 'update-key', '--key-id', keyId, '--name', 'Renamed by admin', '--api-key', sandbox.seeded!.admin.apiKey, '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(onlyJson(result).data.name, 'Renamed by admin')
+    // --api-key with the profile's URL: still the same platform, so the profile is refreshed
+    assert.equal(readConfig(h).profiles[PROFILE].keyName, 'Renamed by admin')
+  })
+
+  it('an unknown key id: exit 1 with the 404 message', async () => {
+    const human = await asOwner('--key-id', 'key_doesnotexist', '--name', 'X')
+    assertHumanFailure(human, 1, /API key not found: key_doesnotexist \(HTTP 404\)/)
+    assert.match(human.stderr, /Hint: Check the id you gave\./)
+    const json = await asOwner('--key-id', 'key_doesnotexist', '--name', 'X', '--json')
+    const doc = assertJsonFailure(json, 1, 'API_ERROR')
+    assert.equal(doc.error.status, 404)
+    for (const r of [human, json]) assertNoLeak(r, secrets())
+  })
+
+  it("a member's key: exit 1, 403 (the key lacks api-keys:manage)", async () => {
+    const args = ['organization', 'update-key', '--key-id', keyId, '--name', 'X', '--api-key', sandbox.seeded!.member.apiKey]
+    const human = await runCli(h, args)
+    assertHumanFailure(human, 1, /This API key lacks the api-keys:manage scope \(HTTP 403\)/)
+    const doc = assertJsonFailure(await runCli(h, [...args, '--json']), 1, 'API_ERROR')
+    assert.equal(doc.error.status, 403)
+    assertNoLeak(human, secrets())
+    assert.equal(readConfig(h).profiles[PROFILE].keyName, 'Renamed by admin', 'nothing refreshed')
+  })
+
+  it("an admin's key on another organization's key: exit 1, 403 (not a member there)", async () => {
+    const org = await runCli(h, ['organization', 'create', '--profile', 'owner', '--name', 'Other Org', '--json'])
+    assert.equal(org.code, 0, org.stderr)
+    const organizationId = onlyJson(org).data.organizationId
+    const key = await runCli(h, ['organization', 'create-key', '--profile', 'owner', '--organization-id', organizationId, '--name', 'Other', '--scopes', 'skills:read', '--no-save', '--json'])
+    assert.equal(key.code, 0, key.stderr)
+    const otherKeyId = onlyJson(key).data.keyId
+
+    const result = await runCli(h, ['organization', 'update-key', '--key-id', otherKeyId, '--name', 'X', '--api-key', sandbox.seeded!.admin.apiKey, '--json'])
+    const doc = assertJsonFailure(result, 1, 'API_ERROR')
+    assert.equal(doc.error.status, 403)
+    assert.match(doc.error.message, /Only owners and admins of organization .* can manage its API keys/)
+    assertNoLeak(result, secrets())
+  })
+
+  it('no field to change, or an unknown scope: exit 2, nothing reaches the sandbox', async () => {
+    const sent = updates()
+    const none = await asOwner('--key-id', keyId)
+    assertHumanFailure(none, 2, /Nothing to change/)
+    assertJsonFailure(await asOwner('--key-id', keyId, '--json'), 2, 'MISSING_FLAG')
+
+    const scope = await asOwner('--key-id', keyId, '--scopes', 'deploy:use-case,instances:admin')
+    assertHumanFailure(scope, 2, /Unknown scope "instances:admin"\. Did you mean "instances:read"\?/)
+    const doc = assertJsonFailure(await asOwner('--key-id', keyId, '--scopes', 'instances:admin', '--json'), 2, 'UNKNOWN_SCOPE')
+    assert.match(doc.error.message, /Valid scopes: deploy:use-case/)
+    for (const r of [none, scope]) assertNoLeak(r, secrets())
+    assert.equal(updates(), sent)
   })
 })
