@@ -8,7 +8,9 @@ import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
-const run = (bin, args) => execFileSync(process.execPath, [bin, ...args], {cwd: root, stdio: 'inherit'})
+// The oclif dev tool would otherwise look for a newer version of itself on every build.
+const env = {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}
+const run = (bin, args) => execFileSync(process.execPath, [bin, ...args], {cwd: root, stdio: 'inherit', env})
 
 rmSync(join(root, 'dist'), {force: true, recursive: true})
 rmSync(join(root, 'oclif.manifest.json'), {force: true})

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'NO_API_KEY'
   | 'PROFILE_EXISTS'
   | 'PROFILE_NOT_FOUND'
+  | 'SANDBOX_ERROR'
   | 'TIMEOUT'
   | 'UNKNOWN_SCOPE'
 

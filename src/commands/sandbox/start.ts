@@ -1,0 +1,62 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+
+export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
+  static override summary = 'Run a local Codika-compatible platform.'
+
+  static override description = `Serves every endpoint of the platform's contract on loopback, with the same envelopes, status codes and rules, from an SQLite file that survives restarts. The first start of a data file creates "Sandbox Org" with an owner, an admin and a plain member, and prints their keys once.
+
+Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with keys. CODIKA_SANDBOX_CLOCK_OFFSET (+8d, -2h, 30m, 90s, 1w or seconds) shifts the sandbox's clock, to try expired keys without waiting.`
+
+  static override examples = [
+    {description: 'Start on the default port, 8787', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'A fresh sandbox on any free port, saving the owner key as the active profile "sandbox"', command: '<%= config.bin %> <%= command.id %> --port 0 --reset --login'},
+    {description: 'Keep the data in a file of your choice and read the keys as JSON', command: '<%= config.bin %> <%= command.id %> --data ./sandbox.db --json'},
+  ]
+
+  static override flags = {
+    port: Flags.integer({summary: 'Port to listen on (0: any free port).', default: 8787, min: 0, max: 65_535}),
+    host: Flags.string({summary: 'Interface to bind; anything but loopback is reachable from other machines.', default: '127.0.0.1'}),
+    data: Flags.string({summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db).'}),
+    reset: Flags.boolean({summary: 'Delete the data file first and start empty.'}),
+    login: Flags.boolean({summary: 'Save the seeded owner key as the active profile "sandbox".'}),
+  }
+
+  async run(): Promise<void> {
+    const {describeSandbox, launchSandbox, sandboxBanner, saveOwnerProfile} = await import('../../sandbox/launch.js')
+    const {isLoopbackHost} = await import('../../sandbox/server.js')
+    const {port, host, data, reset, login} = this.flags
+    if (!isLoopbackHost(host)) this.warn(`Listening on ${host}: other machines can reach this sandbox.`)
+
+    const sandbox = await launchSandbox({
+      port,
+      host,
+      dataFile: data,
+      reset,
+      log: (line) => process.stderr.write(`${line}\n`),
+    })
+    const stopped = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
+
+    let profile: string | null = null
+    if (login && sandbox.seeded) {
+      try {
+        profile = await saveOwnerProfile(this.store, sandbox.seeded, sandbox.url)
+      } catch (error) {
+        this.warn(`Could not save the profile "sandbox": ${(error as Error).message}`)
+      }
+    } else if (login) {
+      this.warn('--login needs the seeded keys, which this data file showed on an earlier start only; use --reset.')
+    }
+
+    if (this.jsonEnabled()) this.logJson({...describeSandbox(sandbox, profile), warnings: this.warnings})
+    else this.log(sandboxBanner(sandbox, profile))
+
+    const signal = await stopped
+    await sandbox.close()
+    if (!this.jsonEnabled()) process.stderr.write(`Sandbox stopped (${signal}).\n`)
+  }
+}

@@ -1,0 +1,93 @@
+// What `codika sandbox start` does around the server: start it, explain failures, describe it, save a profile.
+import {CodikaError} from '../lib/errors.js'
+import type {ProfileStore} from '../lib/profiles/store.js'
+import type {SeededSandbox} from './seed.js'
+import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from './server.js'
+
+export const SANDBOX_PROFILE = 'sandbox'
+
+/** Starts the sandbox, turning its failures (port taken, file in use or not a sandbox) into CLI errors. */
+export async function launchSandbox(options: SandboxOptions): Promise<Sandbox> {
+  try {
+    return await startSandbox(options)
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE')
+      throw new CodikaError('SANDBOX_ERROR', `Port ${options.port} on ${options.host} is already in use.`, {
+        hint: 'Choose another with --port, or --port 0 for any free port.',
+      })
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+      throw new CodikaError('SANDBOX_ERROR', `Cannot listen on ${options.host}: no such local address.`, {exitCode: 2})
+    if (error instanceof SandboxStoreError)
+      throw new CodikaError('SANDBOX_ERROR', error.message, {
+        hint:
+          error.code === 'DATA_FILE_IN_USE'
+            ? 'Stop the other sandbox, or use another file with --data.'
+            : 'Use another file with --data, or start afresh with --reset.',
+      })
+    if (error instanceof Error && /CODIKA_SANDBOX_CLOCK_OFFSET/.test(error.message))
+      throw new CodikaError('INVALID_ARGUMENT', error.message, {exitCode: 2})
+    throw error
+  }
+}
+
+/** The document `sandbox start --json` prints once it listens (the seeded keys only on the first start). */
+export function describeSandbox(sandbox: Sandbox, profile: string | null) {
+  return {
+    success: true as const,
+    data: {
+      url: sandbox.url,
+      host: sandbox.host,
+      port: sandbox.port,
+      dataFile: sandbox.dataFile,
+      clockOffsetMs: sandbox.clockOffsetMs,
+      seeded: sandbox.seeded ?? null,
+    },
+    profile,
+  }
+}
+
+/** Saves the seeded owner key as the active profile `sandbox`, pointing at this server. */
+export async function saveOwnerProfile(store: ProfileStore, seeded: SeededSandbox, url: string): Promise<string> {
+  const {owner} = seeded
+  await store.update((file) => {
+    file.profiles[SANDBOX_PROFILE] = {
+      apiKey: owner.apiKey,
+      type: owner.type,
+      keyId: owner.keyId,
+      keyName: owner.keyName,
+      keyPrefix: owner.keyPrefix,
+      scopes: owner.scopes,
+      createdAt: owner.createdAt,
+      baseUrl: url,
+    }
+    file.activeProfile = SANDBOX_PROFILE
+  })
+  return SANDBOX_PROFILE
+}
+
+/** The human banner: where it listens, and the seeded keys the one time they exist. */
+export function sandboxBanner(sandbox: Sandbox, profile: string | null): string {
+  const lines = [`Codika sandbox listening on ${sandbox.url}`, `  Data: ${sandbox.dataFile}`]
+  if (sandbox.clockOffsetMs) lines.push(`  Clock shifted by ${sandbox.clockOffsetMs / 1000} s (CODIKA_SANDBOX_CLOCK_OFFSET)`)
+  const seeded = sandbox.seeded
+  if (seeded) {
+    lines.push(
+      '',
+      `First start: created "${seeded.organizationName}" (${seeded.organizationId}).`,
+      'Its keys are shown this once and never again:',
+    )
+    for (const who of [seeded.owner, seeded.admin, seeded.member])
+      lines.push(`  ${who.role.padEnd(6)}  ${who.apiKey}  (${who.scopes.join(', ')})`)
+    lines.push(
+      '',
+      profile
+        ? `Saved the owner key as profile "${profile}" (now active).`
+        : `Log in:  codika login --api-key ${seeded.owner.apiKey} --base-url ${sandbox.url}`,
+    )
+  } else {
+    lines.push('', 'Seeded on an earlier start: its keys are not shown again (--reset starts afresh).')
+  }
+  lines.push('', 'Press Ctrl+C to stop.')
+  return lines.join('\n')
+}
