@@ -79,7 +79,7 @@ The profile is named --name, or after the organization (organization keys) or th
     }
     const plan = await saveLogin(this.store, profile, name, (p) => flags.force || p.existing?.apiKey === confirmedKey)
 
-    const warning = expiryWarning(`profile "${plan.name}"`, profile.expiresAt)
+    const warning = expiryWarning(plan.name, profile.expiresAt)
     if (warning) this.warn(warning)
     const savedUrl = profile.baseUrl ?? PRODUCTION_BASE_URL
     if (!json) this.print(plan.name, plan.action, verified?.data, profile.type, maskKey(apiKey), savedUrl)

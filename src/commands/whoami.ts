@@ -45,7 +45,7 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
     this.unverified = undefined
 
     const {data, requestId} = envelope
-    const warning = warnedAlready ? undefined : expiryWarning(facts.profile ? `profile "${facts.profile}"` : 'this key', data.expiresAt)
+    const warning = warnedAlready ? undefined : expiryWarning(facts.profile ?? undefined, data.expiresAt)
     if (warning) this.warn(warning)
     if (!this.jsonEnabled()) this.log(whoamiText(data, facts, true, requestId))
     return {success: true, verified: true, data, requestId, ...facts, expiryStatus: expiryStatusOf(data) ?? null}

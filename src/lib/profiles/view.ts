@@ -27,11 +27,12 @@ export function expiryOf(expiresAt: string | undefined, now = Date.now()): Expir
   return {status: left <= EXPIRY_WARNING_DAYS * DAY_MS ? 'expiring' : 'valid', daysLeft}
 }
 
-/** The warning for a key that expires soon or has expired (same wording as PlatformCommand's), else undefined. */
-export function expiryWarning(what: string, expiresAt: string | undefined): string | undefined {
+/** The warning for a key that expires soon or has expired (PlatformCommand's wording), else undefined. */
+export function expiryWarning(profileName: string | undefined, expiresAt: string | undefined): string | undefined {
+  const subject = profileName ? `The key of profile "${profileName}"` : 'The key in use'
   const expiry = expiryOf(expiresAt)
-  if (expiry?.status === 'expired') return `The key of ${what} expired on ${expiresAt}.`
-  if (expiry?.status === 'expiring') return `The key of ${what} expires in ${expiry.daysLeft} day(s), on ${expiresAt}.`
+  if (expiry?.status === 'expired') return `${subject} expired on ${expiresAt}.`
+  if (expiry?.status === 'expiring') return `${subject} expires in ${expiry.daysLeft} day(s), on ${expiresAt}.`
   return undefined
 }
 
