@@ -94,7 +94,9 @@ export class CodikaClient {
     }
     const url = endpointUrl(this.baseUrl, endpoint)
     const {fetch, EnvHttpProxyAgent} = await import('undici')
-    this.dispatcher ??= new EnvHttpProxyAgent()
+    // An http: URL goes to an HTTP proxy as a plain absolute-URI request, as curl does: many proxies refuse
+    // CONNECT to ports other than 443. https: URLs are tunnelled (CONNECT) whatever this says.
+    this.dispatcher ??= new EnvHttpProxyAgent({proxyTunnel: false})
 
     const controller = new AbortController()
     let timedOut = false
@@ -134,14 +136,16 @@ export class CodikaClient {
           if (timedOut) throw timeoutError(this.timeoutMs)
           throw failure
         }
-        const requestId = response.headers.get('x-request-id') ?? undefined
+        const json = parseJson(text)
+        // The contract puts the request id in the body; a header is only a fallback.
+        const requestId = requestIdOf(json) ?? response.headers.get('x-request-id') ?? undefined
         debug(`POST ${url} → ${response.status} in ${Date.now() - started} ms${requestId ? ` (request id ${requestId})` : ''}`)
         if (endpoint.idempotent && attempt === 1 && RETRYABLE_STATUSES.has(response.status)) {
           debug(`retrying POST ${url}`)
           await delay(RETRY_DELAY_MS, controller.signal)
           continue
         }
-        return await interpret<T>(name, response.status, response.statusText, text)
+        return await interpret<T>(name, response.status, response.statusText, json)
       }
     } catch (error) {
       if (timedOut && !(error instanceof CodikaError && error.code !== 'NETWORK_ERROR')) throw timeoutError(this.timeoutMs)
@@ -173,13 +177,17 @@ async function readCapped(response: Response | {headers: Headers; body: Readable
   return Buffer.concat(chunks).toString('utf8')
 }
 
-async function interpret<T>(name: EndpointName, status: number, statusText: string, text: string): Promise<SuccessEnvelope<T>> {
-  let json: unknown
+/** The body as JSON, or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
   try {
-    json = JSON.parse(text)
+    return JSON.parse(text)
   } catch {
-    json = undefined
+    return undefined
   }
+}
+
+/** `json` is the parsed body, undefined when it was not JSON. */
+async function interpret<T>(name: EndpointName, status: number, statusText: string, json: unknown): Promise<SuccessEnvelope<T>> {
   const requestId = requestIdOf(json)
   const ok = status >= 200 && status < 300
   if (json !== undefined && (await check('errorEnvelope', json)) === undefined) {

@@ -117,8 +117,7 @@ describe('create-key: bad input', () => {
         }
         assertNoLeak(result, [FLAG_KEY, ENV_KEY, 'ckp_ActiveKey0000000000000', ORG], args)
       } catch (error) {
-        ;(error as Error).message = `${c.name}${json ? ' --json' : ''} ${JSON.stringify(env)}: ${(error as Error).message}`
-        throw error
+        throw new Error(`${c.name}${json ? ' --json' : ''} ${JSON.stringify(env)}`, {cause: error})
       }
     })
     assert.deepEqual(platform.requests, [], 'no request reached the server')
