@@ -16,7 +16,9 @@ export default class Whoami extends PlatformCommand<typeof Whoami> {
 
   static override description = `The key and the URL are chosen as every command chooses them: --api-key, --profile, CODIKA_API_KEY, CODIKA_PROFILE, then the active profile; --api-url, CODIKA_BASE_URL, then the profile's URL or production. whoami says which one gave each.
 
-A key the platform rejects, or a platform that cannot be reached, exits 1 and shows the cached details of the key, marked unverified. The raw key is never shown, not even with --json.`
+A key the platform rejects, or a platform that cannot be reached, exits 1 and shows the cached details of the key, marked unverified. The raw key is never shown, not even with --json.
+
+--json prints {success, verified, data (the platform's answer), requestId, maskedKey, profile, keySource, keySourceLabel, baseUrl, urlSource, urlSourceLabel, expiryStatus}. A failure prints the error document with the same local facts, verified: false, and the cached details as "cached".`
 
   static override examples = [
     {description: 'The active profile', command: '<%= config.bin %> <%= command.id %>'},
