@@ -158,11 +158,27 @@ export function parseProfileFile(text: string, path: string): ProfileFile {
   return file
 }
 
-/** Keeps the file in the contract's layout: optional fields omitted rather than null. */
+/** The contract's optional profile fields: omitted, never null. */
+const OPTIONAL_FIELDS = [
+  'organizationId',
+  'organizationName',
+  'keyId',
+  'keyName',
+  'keyPrefix',
+  'scopes',
+  'createdAt',
+  'expiresAt',
+  'baseUrl',
+] as const
+
+/**
+ * Keeps the file in the contract's layout: known optional fields omitted rather than null.
+ * Fields this CLI does not know are left exactly as they are, null included.
+ */
 function normalise(file: ProfileFile): void {
   if (file.activeProfile !== null && !Object.hasOwn(file.profiles, file.activeProfile)) file.activeProfile = null
   for (const profile of Object.values(file.profiles)) {
-    for (const [field, value] of Object.entries(profile)) if (value === undefined || value === null) delete profile[field]
+    for (const field of OPTIONAL_FIELDS) if (profile[field] === undefined || profile[field] === null) delete profile[field]
   }
 }
 

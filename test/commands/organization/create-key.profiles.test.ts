@@ -112,6 +112,7 @@ describe('create-key: the profile store', () => {
       organizationId: 'org_1',
       favouriteColour: 'teal',
       nested: {kept: [1, 2, 3]},
+      revokedAt: null,
     }
     const path = writeConfig(h, {
       activeProfile: 'me',
