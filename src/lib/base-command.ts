@@ -202,10 +202,10 @@ export abstract class PlatformCommand<T extends typeof Command> extends BaseComm
     if (!expiresAt) return
     const left = new Date(expiresAt).getTime() - Date.now()
     if (Number.isNaN(left)) return
-    const name = c.profileName ? `profile "${c.profileName}"` : 'this key'
-    if (left <= 0) this.warn(`The key of ${name} expired on ${expiresAt}.`)
+    const name = c.profileName ? `The key of profile "${c.profileName}"` : 'The key in use'
+    if (left <= 0) this.warn(`${name} expired on ${expiresAt}.`)
     else if (left <= EXPIRY_WARNING_DAYS * 86_400_000)
-      this.warn(`The key of ${name} expires in ${Math.ceil(left / 86_400_000)} day(s), on ${expiresAt}.`)
+      this.warn(`${name} expires in ${Math.ceil(left / 86_400_000)} day(s), on ${expiresAt}.`)
   }
 }
 
