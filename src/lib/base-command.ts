@@ -8,6 +8,7 @@ import {debugRequested} from './debug.js'
 import {CodikaError, type ErrorCode, EXIT} from './errors.js'
 import {paint, plain} from './output.js'
 import {ProfileStore} from './profiles/store.js'
+import {expiryWarning} from './profiles/view.js'
 import {redact, registerSecret} from './redact.js'
 import {userAgent} from './version.js'
 
@@ -20,8 +21,6 @@ export interface ErrorJson {
   error: {code: ErrorCode | string; message: string; hint?: string; status?: number}
   requestId: string | null
 }
-
-const EXPIRY_WARNING_DAYS = 7
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
@@ -198,14 +197,8 @@ export abstract class PlatformCommand<T extends typeof Command> extends BaseComm
         // an unreadable file is reported by whatever needs it; this warning is a courtesy
       }
     }
-    const expiresAt = profile?.expiresAt
-    if (!expiresAt) return
-    const left = new Date(expiresAt).getTime() - Date.now()
-    if (Number.isNaN(left)) return
-    const name = c.profileName ? `The key of profile "${c.profileName}"` : 'The key in use'
-    if (left <= 0) this.warn(`${name} expired on ${expiresAt}.`)
-    else if (left <= EXPIRY_WARNING_DAYS * 86_400_000)
-      this.warn(`${name} expires in ${Math.ceil(left / 86_400_000)} day(s), on ${expiresAt}.`)
+    const warning = expiryWarning(c.profileName, profile?.expiresAt)
+    if (warning) this.warn(warning)
   }
 }
 

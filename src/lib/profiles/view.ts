@@ -27,7 +27,7 @@ export function expiryOf(expiresAt: string | undefined, now = Date.now()): Expir
   return {status: left <= EXPIRY_WARNING_DAYS * DAY_MS ? 'expiring' : 'valid', daysLeft}
 }
 
-/** The warning for a key that expires soon or has expired (PlatformCommand's wording), else undefined. */
+/** The warning for a key that expires soon or has expired, else undefined (PlatformCommand warns with it). */
 export function expiryWarning(profileName: string | undefined, expiresAt: string | undefined): string | undefined {
   const subject = profileName ? `The key of profile "${profileName}"` : 'The key in use'
   const expiry = expiryOf(expiresAt)
