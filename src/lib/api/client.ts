@@ -216,11 +216,16 @@ async function interpret<T>(name: EndpointName, status: number, statusText: stri
     })
   const dataProblem = await check(`${name}.data` as const, (json as {data: unknown}).data)
   if (dataProblem)
-    throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) breaks the contract: data.${dataProblem}.`, {
+    throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) breaks the contract: ${inData(dataProblem)}.`, {
       status,
       requestId,
     })
   return json as SuccessEnvelope<T>
+}
+
+/** A problem found in `data` (where validate says `body`), as `data must …` or `data.scopes must …`. */
+function inData(problem: string): string {
+  return problem.startsWith('body ') ? `data${problem.slice(4)}` : `data.${problem}`
 }
 
 function requestIdOf(json: unknown): string | undefined {

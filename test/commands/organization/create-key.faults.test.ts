@@ -94,7 +94,7 @@ const faults: Fault[] = [
     name: '201 envelope whose data lacks the key',
     reply: {status: 201, json: okEnvelope({keyId: 'abc', keyPrefix: 'cko_AAAAAAAA', name: 'x', scopes: [], createdAt: 'now'}, 'req-shape')},
     code: 'INVALID_RESPONSE',
-    cause: /apiKey/,
+    cause: /HTTP 201\) breaks the contract: data must have required property 'apiKey'/,
     requestId: 'req-shape',
   },
   {
@@ -125,7 +125,24 @@ const faults: Fault[] = [
     code: 'NETWORK_ERROR',
     cause: /connection refused/,
   },
+  {
+    name: 'a body that stops halfway (the timeout is total, not per read)',
+    reply: (req, res) => {
+      arrivals.set(req.url.split('/')[1], Date.now())
+      res.writeHead(201, {'content-type': 'application/json', 'content-length': '400'})
+      res.write('{"success":true,')
+    },
+    env: {CODIKA_TIMEOUT: '1'},
+    code: 'TIMEOUT',
+    cause: /within 1 s/,
+  },
   {name: 'a connection reset mid-body', reply: resetMidBody, code: 'NETWORK_ERROR', cause: /closed before the response was complete/},
+  {
+    name: 'a connection closed before any response',
+    reply: (_req, _res, socket) => socket.destroy(),
+    code: 'NETWORK_ERROR',
+    cause: /closed before the response was complete/,
+  },
   {name: 'a 5 MiB body (Content-Length)', reply: hugeDeclared, code: 'INVALID_RESPONSE', cause: /larger than 1 MiB/},
   {name: 'a 5 MiB body (chunked)', reply: hugeChunked, code: 'INVALID_RESPONSE', cause: /larger than 1 MiB/},
 ]

@@ -128,6 +128,7 @@ describe('CodikaClient', () => {
           assert.equal(e.status, k.status, k.prefix)
           assert.equal(e.requestId, k.requestId, k.prefix)
           if (k.prefix === 'e401') assert.equal(e.platformCode, 'BAD_KEY')
+          if (k.prefix === 'eshape') assert.match(e.message, /breaks the contract: data must have required property 'keyId'/)
         } finally {
           await c.close()
         }
