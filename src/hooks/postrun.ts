@@ -1,0 +1,20 @@
+// After a successful command: keeps the shell-completion cache in step (see lib/completion.ts).
+// Runs after every command, so it decides on the command id alone and loads nothing else for the others.
+import type {Hook} from '@oclif/core'
+
+const COMPLETION = new Set([
+  'autocomplete',
+  'autocomplete:create',
+  'autocomplete:script',
+  'plugins:link',
+  'plugins:reset',
+  'plugins:update',
+])
+
+const hook: Hook.Postrun = async function ({Command, config}) {
+  if (!Command?.id || !COMPLETION.has(Command.id)) return
+  const {afterCommand} = await import('../lib/completion.js')
+  await afterCommand(Command.id, config)
+}
+
+export default hook

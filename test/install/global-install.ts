@@ -1,0 +1,143 @@
+// `npm run test:install`: the tarball `npm pack` makes, installed with `npm install -g` into an empty prefix, is a
+// working codika. Not a *.test.ts file, so `npm test` leaves it out: it needs npm's package cache or the npm
+// registry (nothing else), and takes ten seconds or more; .ci/run runs it after `npm test`.
+import assert from 'node:assert/strict'
+import {execFile, execFileSync} from 'node:child_process'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import {promisify} from 'node:util'
+
+import {assertNoLeak, onlyJson} from '../helpers/assertions.js'
+import {cleanEnv, configFile, ROOT, tempHome} from '../helpers/cli.js'
+import {startTestSandbox, type TestSandbox} from '../sandbox/helpers.js'
+
+const run = promisify(execFile)
+const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+
+describe('npm pack, then npm install -g --prefix <empty folder>', () => {
+  const {home, cleanup} = tempHome('codika-install-')
+  const prefix = join(home, 'prefix')
+  const installed = join(prefix, 'lib', 'node_modules', 'codika')
+  const codika = join(prefix, 'bin', 'codika')
+  let sandbox: TestSandbox
+
+  /** The installed binary, as a user's shell would run it (its shebang finds node on PATH). */
+  async function cli(...args: string[]) {
+    try {
+      const {stdout, stderr} = await run(codika, args, {cwd: home, env: cleanEnv(home), timeout: 60_000})
+      return {code: 0, stdout, stderr}
+    } catch (error) {
+      const e = error as {code?: number; stdout?: string; stderr?: string}
+      return {code: e.code ?? null, stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
+    }
+  }
+
+  before(async () => {
+    // npm itself runs with the caller's own npm settings (registry, proxy, cache); only codika gets a temp home.
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', home], {cwd: ROOT, encoding: 'utf8'}),
+    )[0]
+    const tarball = join(home, packed.filename)
+    // --prefer-offline: the package cache first, the npm registry for anything missing; never anything else.
+    execFileSync(
+      'npm',
+      ['install', '--global', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+      {cwd: home, stdio: ['ignore', 'inherit', 'inherit']},
+    )
+    sandbox = await startTestSandbox()
+  })
+  after(async () => {
+    await sandbox?.dispose()
+    cleanup()
+  })
+
+  it('installs the bin and exactly the runtime tree that npm-shrinkwrap.json pins', () => {
+    assert.ok(existsSync(codika), 'bin/codika in the prefix')
+    const lock = JSON.parse(readFileSync(join(installed, 'npm-shrinkwrap.json'), 'utf8'))
+    const pinned = new Map(Object.entries<any>(lock.packages).map(([path, entry]) => [path, entry]))
+    const actual = installedPackages(installed)
+    // Everything installed is in the shrinkwrap, at its version…
+    const unpinned = actual.filter(({path, version}) => pinned.get(path)?.version !== version)
+    assert.deepEqual(unpinned, [], 'installed packages that the shrinkwrap does not pin there')
+    // …and every runtime entry is installed (dev ones are not, optional ones may be skipped by platform).
+    const present = new Set(actual.map((p) => p.path))
+    const missing = [...pinned]
+      .filter(([path, e]) => path !== '' && !e.dev && !e.devOptional && !e.optional && !e.inBundle)
+      .filter(([path]) => !present.has(path))
+      .map(([path]) => path)
+    assert.deepEqual(missing, [], 'runtime packages of the shrinkwrap that were not installed')
+    for (const tool of ['typescript', 'eslint', 'tsx', 'oclif']) assert.ok(!existsSync(join(installed, 'node_modules', tool)), `${tool} (dev) installed`)
+  })
+
+  it('runs --version, --help and organization create-key --help', async () => {
+    const version = await cli('--version')
+    assert.equal(version.code, 0, version.stderr)
+    assert.match(version.stdout, new RegExp(`^codika/${pjson.version.replaceAll('.', '\\.')} `))
+
+    const help = await cli('--help')
+    assert.equal(help.code, 0, help.stderr)
+    for (const word of ['organization', 'profile', 'autocomplete', 'plugins']) assert.match(help.stdout, new RegExp(`\\b${word}\\b`))
+
+    const createKeyHelp = await cli('organization', 'create-key', '--help')
+    assert.equal(createKeyHelp.code, 0, createKeyHelp.stderr)
+    assert.match(createKeyHelp.stdout, /--scopes/)
+    assert.match(createKeyHelp.stdout, /codika organization create-key --organization-id/)
+    assert.equal(createKeyHelp.stderr, '')
+  })
+
+  it('creates a key against the sandbox and saves it as a profile', async () => {
+    const owner = sandbox.seeded!.owner.apiKey
+    const result = await cli(
+      'organization', 'create-key',
+      '--api-key', owner,
+      '--api-url', sandbox.url,
+      '--organization-id', sandbox.seeded!.organizationId,
+      '--name', 'Installed CLI',
+      '--scopes', 'deploy:use-case,workflows:trigger',
+      '--json',
+    )
+    assert.equal(result.code, 0, result.stderr)
+    const doc = onlyJson(result as any)
+    assert.equal(doc.success, true)
+    assert.match(doc.data.apiKey, /^cko_/)
+    assert.deepEqual(doc.data.scopes, ['deploy:use-case', 'workflows:trigger'])
+    const file = JSON.parse(readFileSync(configFile(home), 'utf8'))
+    assert.equal(file.activeProfile, doc.profile)
+    assert.equal(file.profiles[doc.profile].apiKey, doc.data.apiKey)
+    assertNoLeak(result as any, [owner])
+  })
+
+  it('its plugins and completion work from the install', async () => {
+    const plugins = await cli('plugins', '--core')
+    assert.equal(plugins.code, 0, plugins.stderr)
+    assert.match(plugins.stdout, /@oclif\/plugin-autocomplete/)
+    const script = await cli('autocomplete', 'script', 'bash')
+    assert.equal(script.code, 0, script.stderr)
+    assert.ok(existsSync(join(home, 'cache', 'codika', 'autocomplete', 'functions', 'bash', 'codika.bash')))
+    const typo = await cli('organisation', 'create-key')
+    assert.equal(typo.code, 2)
+    assert.match(typo.stderr, /Did you mean "codika organization create-key"\?/)
+  })
+})
+
+/** Every package installed under `root` (nested ones included), by its path from `root`. */
+function installedPackages(root: string, base = ''): Array<{path: string; version: string}> {
+  const dir = join(root, base, 'node_modules')
+  if (!existsSync(dir)) return []
+  const found: Array<{path: string; version: string}> = []
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue
+    const names = entry.name.startsWith('@')
+      ? readdirSync(join(dir, entry.name)).map((n) => `${entry.name}/${n}`)
+      : [entry.name]
+    for (const name of names) {
+      const path = `${base ? `${base}/` : ''}node_modules/${name}`
+      const manifest = JSON.parse(readFileSync(join(root, path, 'package.json'), 'utf8'))
+      found.push({path, version: manifest.version})
+      // a package's bundled dependencies (npm's own) come inside its tarball, not from the install plan
+      if (!manifest.bundleDependencies && !manifest.bundledDependencies) found.push(...installedPackages(root, path))
+    }
+  }
+  return found
+}
