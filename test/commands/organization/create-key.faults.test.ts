@@ -12,6 +12,7 @@ import {
   createdKey,
   errorEnvelope,
   type FakePlatform,
+  json,
   okEnvelope,
   type Reply,
   startFakePlatform,
@@ -117,6 +118,14 @@ const faults: Fault[] = [
     code: 'API_ERROR',
     cause: /API key lacks the api-keys:manage scope/,
     requestId: 'req-403',
+  },
+  {
+    name: '401 whose message echoes the key it got',
+    reply: (req, res) =>
+      json(res, 401, errorEnvelope(`Unknown API key ${req.headers['x-process-manager-key']} (revoked)`, 'req-echo')),
+    code: 'API_ERROR',
+    cause: /Unknown API key ckp_Call…cdef \(revoked\)/,
+    requestId: 'req-echo',
   },
   {
     name: 'connection refused',

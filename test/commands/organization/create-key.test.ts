@@ -195,6 +195,29 @@ describe('create-key: the happy path', () => {
   })
 })
 
+describe('create-key: a key in use that expires soon', () => {
+  it('is warned about on stderr, or in `warnings` with --json; the command still succeeds', async () => {
+    const h = home()
+    const base = platform.route('expiring')
+    const soon = new Date(Date.now() + 3 * 86_400_000 - 60_000).toISOString()
+    writeConfig(h, {activeProfile: 'me', profiles: {me: {apiKey: CALLER, type: 'personal-api-key', baseUrl: base, expiresAt: soon}}})
+    const [human, asJson, byFlag] = await Promise.all([
+      runCli(h, [...ARGS, '--no-save']),
+      runCli(h, [...ARGS, '--no-save', '--json']),
+      // The same key given with --api-key is still the key in use.
+      runCli(h, [...ARGS, '--no-save', '--api-key', CALLER, '--api-url', base]),
+    ])
+    assert.equal(human.code, 0, human.stderr)
+    assert.match(human.stderr, /^Warning: The key of profile "me" expires in 3 day\(s\)/m)
+    assert.equal(asJson.code, 0, asJson.stderr)
+    assert.equal(asJson.stderr, '')
+    assert.match(onlyJson(asJson).warnings.join('\n'), /expires in 3 day\(s\)/)
+    assert.equal(byFlag.code, 0, byFlag.stderr)
+    assert.match(byFlag.stderr, /^Warning: The key (in use|of profile "me") expires in 3 day\(s\)/m)
+    for (const r of [human, asJson, byFlag]) assert.ok(!r.stderr.includes(CALLER))
+  })
+})
+
 describe('create-key: the URL it calls and the URL it remembers', () => {
   it('an --api-url that already ends with the endpoint path is used as it is, and saved without it', async () => {
     const [a, b, c] = [home(), home(), home()]
