@@ -9,6 +9,7 @@ import {CodikaError, type ErrorCode, EXIT} from './errors.js'
 import {paint, plain} from './output.js'
 import {ProfileStore} from './profiles/store.js'
 import {expiryWarning} from './profiles/view.js'
+import {registerArgvSecrets} from './oclif-logger.js'
 import {redact, registerSecret} from './redact.js'
 import {userAgent} from './version.js'
 
@@ -34,12 +35,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   // Replaces Command.init, which logs the raw argv (keys included) when DEBUG is set.
   override async init(): Promise<void> {
     const ctor = this.ctor as typeof BaseCommand
-    for (const [i, arg] of this.argv.entries()) {
-      if (arg === '--api-key' || arg === '--n8n-api-key') registerSecret(this.argv[i + 1])
-      const inline = /^--(?:n8n-)?api-key=(.*)$/.exec(arg)
-      if (inline) registerSecret(inline[1])
-    }
-    registerSecret(process.env.CODIKA_API_KEY)
+    registerArgvSecrets(this.argv)
     // A rejected command line counts as parsed: else oclif adds an "UnparsedCommand" warning on stderr
     // (under NODE_ENV=development or test) after our error, even with --json.
     const {flags, args} = await this.parse({

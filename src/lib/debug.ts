@@ -1,7 +1,8 @@
 // `DEBUG=codika*` logging on stderr, with every key scrubbed.
 import {redact} from './redact.js'
 
-function enabled(namespace: string, patterns = process.env.DEBUG ?? ''): boolean {
+/** Does the DEBUG variable (globs, `-` to exclude) ask for this namespace? */
+export function enabled(namespace: string, patterns = process.env.DEBUG ?? ''): boolean {
   let on = false
   for (const raw of patterns.split(/[\s,]+/)) {
     if (!raw) continue

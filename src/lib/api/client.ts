@@ -133,8 +133,8 @@ export class CodikaClient {
             await delay(RETRY_DELAY_MS, controller.signal)
             continue
           }
-          if (timedOut) throw timeoutError(this.timeoutMs)
-          throw failure
+          const final = timedOut ? timeoutError(this.timeoutMs) : failure
+          throw endpoint.idempotent || neverArrived(error) ? final : mayHaveArrived(final)
         }
         const json = parseJson(text)
         // The contract puts the request id in the body; a header is only a fallback.
@@ -148,7 +148,9 @@ export class CodikaClient {
         return await interpret<T>(name, response.status, response.statusText, json)
       }
     } catch (error) {
-      if (timedOut && !(error instanceof CodikaError && error.code !== 'NETWORK_ERROR')) throw timeoutError(this.timeoutMs)
+      if (timedOut && !(error instanceof CodikaError && error.code !== 'NETWORK_ERROR')) {
+        throw endpoint.idempotent ? timeoutError(this.timeoutMs) : mayHaveArrived(timeoutError(this.timeoutMs))
+      }
       throw error
     } finally {
       clearTimeout(timer)
@@ -252,6 +254,22 @@ function causeCode(error: unknown): string | undefined {
 function causeMessage(error: unknown): string {
   const cause = (error as {cause?: {message?: unknown}} | undefined)?.cause
   return typeof cause?.message === 'string' ? cause.message : 'unknown cause'
+}
+
+/** Did the request provably never reach the platform (refused, or the name did not resolve)? */
+function neverArrived(error: unknown): boolean {
+  const code = causeCode(error)
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+}
+
+/** The same failure, with a hint that retrying a create or update blindly could do it twice. */
+function mayHaveArrived(failure: CodikaError): CodikaError {
+  return new CodikaError(failure.code, failure.message, {
+    hint: 'The request may have reached the platform: check whether it took effect before trying again, or it may happen twice.',
+    status: failure.status,
+    requestId: failure.requestId,
+    cause: failure,
+  })
 }
 
 function refused(error: unknown): boolean {

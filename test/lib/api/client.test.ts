@@ -325,4 +325,21 @@ describe('the client in the CLI: proxies and DEBUG', () => {
       assert.ok(!r.stdout.includes(flagKey) && !r.stdout.includes(envKey))
     }
   })
+
+  it("DEBUG=* (oclif's own debug lines print the command line) never shows a key", async () => {
+    const base = platform.route('debug-all')
+    const flagKey = 'ckp_debugAllFlagSecret0123456789'
+    const n8nKey = 'n8n-debug-all-secret-0123456789'
+    const envKey = 'debug-all-env-secret-0123456789'
+    const [fromFlag, inline] = await Promise.all([
+      runCli(home.home, [...ARGS, '--api-key', flagKey, '--api-url', base, '--no-save'], {env: {DEBUG: '*', CODIKA_API_KEY: envKey}}),
+      runCli(home.home, ['organization', 'create', '--name', 'Debug Org', '--n8n-base-url', 'http://127.0.0.1:5678', `--n8n-api-key=${n8nKey}`, `--api-key=${flagKey}`, '--api-url', `http://127.0.0.1:${await closedPort()}`], {
+        env: {DEBUG: '*'},
+      }),
+    ])
+    assert.equal(fromFlag.code, 0, fromFlag.stderr)
+    assert.match(fromFlag.stderr, /oclif:main process\.argv/)
+    assert.equal(inline.code, 1)
+    for (const r of [fromFlag, inline]) assertNoLeak({...r, stdout: ''}, [flagKey, n8nKey, envKey])
+  })
 })
