@@ -162,8 +162,10 @@ export const createOrganization: Handler = async (context, {apiKey, body}) => {
 
   const fields = requireObject(body)
   const name = typeof fields.name === 'string' ? fields.name.trim() : undefined
-  if (name !== undefined && (name.length < 2 || name.length > 100)) {
-    throw new ApiError(400, `Organization name must be 2 to 100 characters (got ${name.length})`, 'INVALID_REQUEST')
+  // Characters, as the schema and the database count them, not UTF-16 units: an emoji is one.
+  const length = name === undefined ? 0 : [...name].length
+  if (name !== undefined && (length < 2 || length > 100)) {
+    throw new ApiError(400, `Organization name must be 2 to 100 characters (got ${length})`, 'INVALID_REQUEST')
   }
   if (fields.size !== undefined && !(ORGANIZATION_SIZES as readonly unknown[]).includes(fields.size)) {
     throw new ApiError(
