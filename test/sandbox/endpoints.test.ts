@@ -301,6 +301,8 @@ describe('POST /createorganizationviaapikey', () => {
       [{name: 'A'}, /2 to 100 characters/],
       [{name: '  A  '}, /2 to 100 characters/],
       [{name: 'x'.repeat(101)}, /2 to 100 characters/],
+      [{name: '🚀'}, /2 to 100 characters \(got 1\)/],
+      [{name: '🚀'.repeat(101)}, /2 to 100 characters \(got 101\)/],
       [{name: 'Okay', size: '5-10'}, /^Invalid size: 5-10\. Valid sizes: solo, 2-10, 11-50, 51-200, 201-1000, 1000\+$/],
       [{name: 'Okay', logoBase64: PNG.toString('base64'), logoMimeType: 'image/jpeg'}, /image\/png by its content/],
       [{name: 'Okay', logoBase64: GIF.toString('base64'), logoMimeType: 'image/png'}, /JPEG, PNG or WebP/],
@@ -316,6 +318,11 @@ describe('POST /createorganizationviaapikey', () => {
       assert.equal(reply.status, 400, `${JSON.stringify(body).slice(0, 80)} → ${JSON.stringify(reply.body)}`)
       assert.match(reply.body.error.message, message)
     }
+  })
+
+  test('a name of 100 characters is accepted even when they are emoji', async () => {
+    const reply = await call(sandbox.url, 'createorganizationviaapikey', {key: owner, body: {name: '🚀'.repeat(100)}})
+    assert.equal(reply.status, 200, JSON.stringify(reply.body))
   })
 
   test('a logo of exactly 5 MiB is accepted, one byte more is refused', async () => {
