@@ -38,8 +38,9 @@ function step(title, args, {json = false} = {}) {
 }
 
 async function startSandbox() {
-  console.log(`${bold('▶ Start a sandbox')} (throw-away data in ${home})\n$ codika sandbox start --port 0 --json`)
-  sandbox = spawn(process.execPath, [bin, 'sandbox', 'start', '--port', '0', '--data', join(home, 'sandbox.db'), '--json'], {
+  const args = ['sandbox', 'start', '--port', '0', '--data', join(home, 'sandbox.db'), '--json']
+  console.log(`${bold('▶ Start a sandbox')} (throw-away data in ${home})\n$ codika ${args.join(' ')}`)
+  sandbox = spawn(process.execPath, [bin, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -1,17 +1,47 @@
 // What `codika sandbox start` does around the server: start it, explain failures, describe it, save a profile.
-import {CodikaError} from '../lib/errors.js'
+import {statSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {CodikaError, usageError} from '../lib/errors.js'
 import type {ProfileStore} from '../lib/profiles/store.js'
 import type {SeededSandbox} from './seed.js'
 import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from './server.js'
 
 export const SANDBOX_PROFILE = 'sandbox'
 
-/** Starts the sandbox, turning its failures (port taken, file in use or not a sandbox) into CLI errors. */
+// What the file system answers when the data file or its folder cannot be created, opened or written, in words.
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of its path is a file, not a folder',
+  EEXIST: 'a part of its path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'too many symbolic links in its path',
+}
+
+/** Starts the sandbox, turning its failures (port taken, file in use, unusable or not a sandbox) into CLI errors. */
 export async function launchSandbox(options: SandboxOptions): Promise<Sandbox> {
+  // A folder would be reported as "not a sandbox database", and --reset cannot help with that.
+  if (options.dataFile && isFolder(options.dataFile))
+    throw usageError(
+      'INVALID_FLAG',
+      `--data ${options.dataFile} is a folder; it takes the path of a file.`,
+      `For example --data ${join(options.dataFile, 'sandbox.db')}.`,
+    )
   try {
     return await startSandbox(options)
   } catch (error) {
     const e = error as NodeJS.ErrnoException
+    // Only errors that name a path: an EACCES from listen() is about the port, not the file.
+    if (e.path && e.code && Object.hasOwn(FILE_ERRORS, e.code)) {
+      const file = options.dataFile ?? e.path
+      throw new CodikaError('SANDBOX_ERROR', `Cannot use the data file ${file}: ${FILE_ERRORS[e.code]} (${e.code}, ${e.syscall} ${e.path}).`, {
+        hint: 'Choose another file with --data.',
+      })
+    }
     if (e.code === 'EADDRINUSE')
       throw new CodikaError('SANDBOX_ERROR', `Port ${options.port} on ${options.host} is already in use.`, {
         hint: 'Choose another with --port, or --port 0 for any free port.',
@@ -28,6 +58,14 @@ export async function launchSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (error instanceof Error && /CODIKA_SANDBOX_CLOCK_OFFSET/.test(error.message))
       throw new CodikaError('INVALID_ARGUMENT', error.message, {exitCode: 2})
     throw error
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false // missing or unreachable: opening it says why
   }
 }
 

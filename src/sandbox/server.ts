@@ -172,6 +172,10 @@ function createSandboxServer(context: HandlerContext, log: (line: string) => voi
   const server = createServer((req, res) => {
     void serve(context, log, req, res)
   })
+  // Node's 5 s keep-alive lets a busy client (a test suite on a loaded machine) send a POST on a connection the
+  // server is closing at that moment: the request fails, and clients never retry a POST. Hosted platforms keep
+  // connections about a minute; clients that read the Keep-Alive hint (undici) then close them first.
+  server.keepAliveTimeout = 65_000
   // `Expect: 100-continue` lets an oversized body be refused before the client sends it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     if (declaredLength(req) > MAX_BODY_BYTES) {

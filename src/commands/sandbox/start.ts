@@ -24,10 +24,20 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
   }
 
   async run(): Promise<void> {
+    // Listened for first: a supervisor's SIGTERM during start-up still ends in a clean stop, exit 0.
+    const stopped = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
     const {describeSandbox, launchSandbox, sandboxBanner, saveOwnerProfile} = await import('../../sandbox/launch.js')
     const {isLoopbackHost} = await import('../../sandbox/server.js')
     const {port, host, data, reset, login} = this.flags
-    if (!isLoopbackHost(host)) this.warn(`Listening on ${host}: other machines can reach this sandbox.`)
+    if (!isLoopbackHost(host)) {
+      const warning = `Listening on ${host}: other machines can reach this sandbox.`
+      this.warn(warning)
+      // stderr is this server's log even with --json, and a script reading only `data` would never see it.
+      if (this.jsonEnabled()) process.stderr.write(`Warning: ${warning}\n`)
+    }
 
     const sandbox = await launchSandbox({
       port,
@@ -35,10 +45,6 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
       dataFile: data,
       reset,
       log: (line) => process.stderr.write(`${line}\n`),
-    })
-    const stopped = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
     })
 
     let profile: string | null = null

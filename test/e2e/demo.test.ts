@@ -1,0 +1,50 @@
+// `npm run demo` (scripts/demo.mjs over the built CLI) runs from start to end, exits 0 and leaves nothing behind.
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {existsSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, it} from 'node:test'
+
+import {cleanEnv, ROOT, tempHome} from '../helpers/cli.js'
+
+const {home, cleanup} = tempHome('codika-demo-test-')
+after(cleanup)
+
+it('npm run demo: sandbox, login, organization create, create-key, whoami with the new key, profile list; exit 0', async () => {
+  // The script itself, not `npm run demo`: that would rebuild dist/ under the other test files' feet.
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.mjs')], {
+    cwd: ROOT,
+    env: cleanEnv(home),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+
+  assert.equal(code, 0, `stdout:\n${stdout}\nstderr:\n${stderr}`)
+  const steps = [...stdout.matchAll(/^▶ (.+)$/gm)].map((m) => m[1])
+  assert.match(steps[0], /^Start a sandbox \(throw-away data in \S+\)$/)
+  assert.deepEqual(steps.slice(1), [
+    'Log in with the sandbox owner key',
+    'Create an organization',
+    'Create an organization key (the headline)',
+    'Who am I, with the new key (now the active profile)',
+    'Profiles',
+  ])
+  assert.match(stdout, /^listening on http:\/\/127\.0\.0\.1:\d+, seeded "Sandbox Org"$/m)
+  assert.match(stdout, /Organization API Key Created Successfully/)
+  assert.match(stdout, /Saved as profile "org-api-key-ci-deploy-key" \(now active\)/)
+  assert.match(stdout, /Key verified[^]*Key name: +CI Deploy Key/)
+  assert.match(stdout, /^ {2}\* +org-api-key-ci-deploy-key /m)
+  assert.match(stdout, /✓ Demo complete \(sandbox stopped: cleanly\)$/m)
+  assert.doesNotMatch(stderr, /Error|✗/)
+
+  // Throw-away means thrown away: its folder is gone, and nothing was written to the (test's) home.
+  const folder = /throw-away data in (\S+)\)/.exec(stdout)?.[1]
+  assert.ok(folder && !existsSync(folder), `${folder} was left behind`)
+  assert.deepEqual(readdirSync(home), [])
+})
