@@ -32,7 +32,8 @@ export interface CliOptions {
 export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$)/i.test(k)) continue
+    // CI variables too: colour libraries turn colour on under CI=true even without a terminal.
+    if (/^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|COLORTERM$|CI$|CI_|GITHUB_ACTIONS$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$)/i.test(k)) continue
     env[k] = v
   }
   env.HOME = home
