@@ -452,7 +452,8 @@ function table(rows) {
 }
 
 function report(results) {
-  const out = [`codika bench — node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPUs, ${RUNS} runs per side`, '']
+  const smoke = RUNS < 10 ? ' (fewer than 10: a smoke run, not a result)' : ''
+  const out = [`codika bench — node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPUs, ${RUNS} runs per side${smoke}`, '']
   if (results.startup.length > 0) {
     const rows = [['case', 'min ms', 'median ms', 'max ms', 'ratio', 'CPU ms', 'CPU ratio', 'peak RSS MB']]
     for (const c of results.startup) {
