@@ -46,12 +46,12 @@ after(async () => {
   home.cleanup()
 })
 
-function traced(args: string[]): Promise<TracedRun> {
+function traced(args: string[], env: Record<string, string> = {}): Promise<TracedRun> {
   const trace = join(home.home, `trace-${process.hrtime.bigint()}.txt`)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args], {
       cwd: home.home,
-      env: cleanEnv(home.home, {CODIKA_PROBE_FILE: trace, CODIKA_PROBE_MODULES: '1'}),
+      env: cleanEnv(home.home, {...env, CODIKA_PROBE_FILE: trace, CODIKA_PROBE_MODULES: '1'}),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -82,7 +82,7 @@ function assertLoadsNone(run: TracedRun, names: readonly string[]) {
 
 describe('start-up: quick commands load nothing heavy', () => {
   it('the trace sees both ES modules and CommonJS ones (else the checks below would prove nothing)', async () => {
-    const run = await traced(['--version'])
+    const run = await traced(['organization', 'create-key', '--help'])
     assert.equal(run.code, 0, run.stderr)
     assert.ok(run.modules.includes(BIN.split(sep).join('/')), 'bin/run.js (an ES module) is in the trace')
     assert.ok(loaded(run, /\/node_modules\/@oclif\/core\/lib\/config\/config\.js$/).length > 0, 'oclif core (CommonJS) is in the trace')
@@ -108,18 +108,37 @@ describe('start-up: quick commands load nothing heavy', () => {
     )
   })
 
-  it('a real create-key loads the client it needs (ajv, undici) and still no sandbox, prompt or table', async () => {
-    const url = platform.route('startup')
-    const run = await traced([
-      ...['organization', 'create-key', '--organization-id', 'org_1', '--name', 'Start-up Key'],
-      ...['--scopes', 'deploy:use-case', '--api-key', 'ckp_CallerKey0123456789abcdef', '--api-url', url, '--no-save'],
-    ])
+  it("codika --version (answered without oclif) prints exactly oclif's own version line", async () => {
+    const [fast, viaOclif] = await Promise.all([traced(['--version']), traced(['--version', '--json'])])
+    assert.equal(fast.code, 0, fast.stderr)
+    assert.match(fast.stdout, /^codika\/\d+\.\d+\.\d+ [a-z0-9]+-[a-z0-9]+ node-v\d+\.\d+\.\d+\n$/)
+    assert.equal(fast.stdout, viaOclif.stdout)
+    // The control: the second one really went through oclif.
+    assert.deepEqual(loaded(fast, /\/node_modules\/@oclif\/core\//), [])
+    assert.ok(loaded(viaOclif, /\/node_modules\/@oclif\/core\//).length > 0)
+  })
+
+  const createKey = (url: string) => [
+    ...['organization', 'create-key', '--organization-id', 'org_1', '--name', 'Start-up Key'],
+    ...['--scopes', 'deploy:use-case', '--api-key', 'ckp_CallerKey0123456789abcdef', '--api-url', url, '--no-save'],
+  ]
+
+  it('a real create-key validates with the validators generated at build time (no ajv compiler), sends with Node\'s fetch (no undici), and loads no sandbox, prompt or table', async () => {
+    const run = await traced(createKey(platform.route('startup')))
     assert.equal(run.code, 0, run.stderr)
     assert.equal(platform.requestsTo('startup').length, 1)
     // The positive control: lazily imported modules do show up in the trace.
-    assert.ok(loaded(run, /\/node_modules\/ajv\//).length > 0, 'ajv validated the request and the response')
+    assert.ok(loaded(run, /\/dist\/lib\/api\/validators\.generated\.js$/).length > 0, 'the generated validators checked the messages')
+    assert.deepEqual(loaded(run, /\/node_modules\/ajv\/dist\/(ajv|core|compile\/index)\.js$/), [], 'no schema compiled at run time')
+    assertLoadsNone(run, ['undici', 'the sandbox', 'node-sqlite3-wasm', '@inquirer', '@oclif/table', 'ink', 'react'])
+  })
+
+  it('with a proxy configured, create-key loads undici for its proxy agent', async () => {
+    // NO_PROXY names the host, so the request still goes straight to the fake platform.
+    const run = await traced(createKey(platform.route('startup-proxy')), {HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1'})
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(platform.requestsTo('startup-proxy').length, 1)
     assert.ok(loaded(run, /\/node_modules\/undici\//).length > 0, 'undici sent the request')
-    assertLoadsNone(run, ['the sandbox', 'node-sqlite3-wasm', '@inquirer', '@oclif/table', 'ink', 'react'])
   })
 })
 

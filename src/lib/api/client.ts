@@ -85,6 +85,19 @@ export class CodikaClient {
     await dispatcher?.destroy()
   }
 
+  /**
+   * Node's own fetch when no proxy is configured; undici 7's fetch with its EnvHttpProxyAgent (HTTP(S)_PROXY,
+   * NO_PROXY) when one is. Loading undici costs more start-up time than the whole request, so only proxies pay it.
+   */
+  private async transport(): Promise<typeof globalThis.fetch> {
+    if (!proxyConfigured()) return globalThis.fetch
+    const {fetch, EnvHttpProxyAgent} = await import('undici')
+    // An http: URL goes to an HTTP proxy as a plain absolute-URI request, as curl does: many proxies refuse
+    // CONNECT to ports other than 443. https: URLs are tunnelled (CONNECT) whatever this says.
+    const dispatcher = (this.dispatcher ??= new EnvHttpProxyAgent({proxyTunnel: false}))
+    return ((url: string, init: RequestInit) => fetch(url, {...init, dispatcher} as never)) as unknown as typeof globalThis.fetch
+  }
+
   private async call<T>(name: EndpointName, body?: object): Promise<SuccessEnvelope<T>> {
     const endpoint = ENDPOINTS[name]
     if (body !== undefined) {
@@ -93,10 +106,7 @@ export class CodikaClient {
         throw new CodikaError('INVALID_REQUEST', `The request was not sent: ${problem}.`, {exitCode: 2})
     }
     const url = endpointUrl(this.baseUrl, endpoint)
-    const {fetch, EnvHttpProxyAgent} = await import('undici')
-    // An http: URL goes to an HTTP proxy as a plain absolute-URI request, as curl does: many proxies refuse
-    // CONNECT to ports other than 443. https: URLs are tunnelled (CONNECT) whatever this says.
-    this.dispatcher ??= new EnvHttpProxyAgent({proxyTunnel: false})
+    const fetch = await this.transport()
 
     const controller = new AbortController()
     let timedOut = false
@@ -120,7 +130,6 @@ export class CodikaClient {
             },
             body: body === undefined ? undefined : JSON.stringify(body),
             signal: controller.signal,
-            dispatcher: this.dispatcher,
           })
           text = await readCapped(response, controller)
         } catch (error) {
@@ -159,7 +168,7 @@ export class CodikaClient {
 }
 
 /** Reads the body as text, refusing (and cutting) anything over 1 MiB. */
-async function readCapped(response: Response | {headers: Headers; body: ReadableStream<Uint8Array> | null}, controller: AbortController): Promise<string> {
+async function readCapped(response: Response, controller: AbortController): Promise<string> {
   const declared = Number(response.headers.get('content-length'))
   if (declared > MAX_RESPONSE_BYTES) {
     controller.abort()
@@ -249,6 +258,10 @@ function causeCode(error: unknown): string | undefined {
     e = e.cause as typeof e
   }
   return undefined
+}
+
+function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => Boolean(env[name]?.trim()))
 }
 
 function causeMessage(error: unknown): string {

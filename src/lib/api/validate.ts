@@ -1,22 +1,32 @@
-// Compiles the contract's schemas with ajv on first use, so commands that never validate never load ajv.
+// Validates contract messages. The built CLI uses validators generated ahead of time by scripts/build.mjs
+// (no schema compilation at run time); from the TypeScript sources, ajv compiles the same schemas on first use.
 import type {ValidateFunction} from 'ajv'
 
 import {ENDPOINTS, type EndpointName, errorEnvelopeSchema, successEnvelopeSchema} from './contract.js'
 
-type SchemaId = `${EndpointName}.request` | `${EndpointName}.data` | 'successEnvelope' | 'errorEnvelope'
+export type SchemaId = `${EndpointName}.request` | `${EndpointName}.data` | 'successEnvelope' | 'errorEnvelope'
 
-const cache = new Map<SchemaId, ValidateFunction>()
-let ajvPromise: Promise<{compile(schema: object): ValidateFunction}> | undefined
+/** Every schema of the contract, by id: what the build generates validators for. */
+export const SCHEMA_IDS: readonly SchemaId[] = [
+  'successEnvelope',
+  'errorEnvelope',
+  ...(Object.keys(ENDPOINTS) as EndpointName[]).flatMap((name): SchemaId[] =>
+    'request' in ENDPOINTS[name] ? [`${name}.request`, `${name}.data`] : [`${name}.data`],
+  ),
+]
 
-async function ajv() {
-  // strictRequired is off: it would refuse the `anyOf: [{required: [...]}]` of updateOrganizationKey's request.
-  ajvPromise ??= import('ajv').then(
-    ({default: Ajv}) => new Ajv.default({allErrors: false, strict: true, strictRequired: false}),
-  )
-  return ajvPromise
+// strictRequired is off: it would refuse the `anyOf: [{required: [...]}]` of updateOrganizationKey's request.
+export const AJV_OPTIONS = {allErrors: false, strict: true, strictRequired: false} as const
+
+/** The file the build writes next to this module; absent when running from the sources. */
+const GENERATED = './validators.generated.js'
+
+/** The generated module's export for a schema (`createOrganizationKey.request` → `createOrganizationKey_request`). */
+export function exportName(id: SchemaId): string {
+  return id.replace('.', '_')
 }
 
-function schemaOf(id: SchemaId): object {
+export function schemaOf(id: SchemaId): object {
   if (id === 'successEnvelope') return successEnvelopeSchema
   if (id === 'errorEnvelope') return errorEnvelopeSchema
   const [name, part] = id.split('.') as [EndpointName, 'data' | 'request']
@@ -26,12 +36,30 @@ function schemaOf(id: SchemaId): object {
   return schema
 }
 
-export async function validator(id: SchemaId): Promise<ValidateFunction> {
-  let fn = cache.get(id)
-  if (!fn) {
-    fn = (await ajv()).compile(schemaOf(id))
-    cache.set(id, fn)
+type Source = (id: SchemaId) => ValidateFunction
+let source: Promise<Source> | undefined
+
+async function loadSource(): Promise<Source> {
+  try {
+    const generated = (await import(GENERATED)) as Record<string, ValidateFunction>
+    return (id) => generated[exportName(id)]
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error
   }
+  const {default: Ajv} = await import('ajv')
+  const ajv = new Ajv.default(AJV_OPTIONS)
+  const compiled = new Map<SchemaId, ValidateFunction>()
+  return (id) => {
+    let fn = compiled.get(id)
+    if (!fn) compiled.set(id, (fn = ajv.compile(schemaOf(id))))
+    return fn
+  }
+}
+
+export async function validator(id: SchemaId): Promise<ValidateFunction> {
+  source ??= loadSource()
+  const fn = (await source)(id)
+  if (!fn) throw new Error(`no validator for ${id}`)
   return fn
 }
 
