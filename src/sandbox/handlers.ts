@@ -46,14 +46,21 @@ export interface HandlerRequest {
   apiKey: string | undefined
   /** The parsed JSON body; undefined for endpoints without one. */
   body: unknown
+  /** The caller's key use, not yet written: it goes into the request's own commit (see recordUse). */
+  use?: {keyId: string; at: Date}
 }
 
 export type Handler = (context: HandlerContext, request: HandlerRequest) => Promise<object>
 
 // ---- Authentication and authorization -------------------------------------------------------
 
-/** The caller's key record; 401 for a missing, malformed, unknown, revoked or expired key. Records the use. */
-function authenticate({store, now}: HandlerContext, apiKey: string | undefined): ApiKeyRecord {
+/**
+ * The caller's key record; 401 for a missing, malformed, unknown, revoked or expired key. The use is noted on the
+ * request and written with the request's own change (or alone, by flushUse, when it makes none): one fsynced
+ * commit per request instead of two.
+ */
+function authenticate({store, now}: HandlerContext, request: HandlerRequest): ApiKeyRecord {
+  const {apiKey} = request
   if (!apiKey) throw new ApiError(401, `Missing API key: send it in the ${AUTH_HEADER} header`, 'MISSING_API_KEY')
   // One message for malformed, unknown and revoked keys: the caller learns nothing about which it was.
   const invalid = new ApiError(401, 'Invalid API key', 'INVALID_API_KEY')
@@ -64,8 +71,23 @@ function authenticate({store, now}: HandlerContext, apiKey: string | undefined):
   if (key.expiresAt && Date.parse(key.expiresAt) <= at.getTime()) {
     throw new ApiError(401, `API key expired on ${key.expiresAt}`, 'API_KEY_EXPIRED')
   }
-  store.touchKey(key.id, at)
+  request.use = {keyId: key.id, at}
   return key
+}
+
+/** Writes the caller's pending key use, if any (the server calls it after every request). */
+export function flushUse({store}: HandlerContext, request: HandlerRequest): void {
+  if (!request.use) return
+  store.touchKey(request.use.keyId, request.use.at)
+  request.use = undefined
+}
+
+/** Runs a request's change and its key use in one transaction. */
+function recordUse<T>(context: HandlerContext, request: HandlerRequest, change: () => T): T {
+  return context.store.transaction(() => {
+    flushUse(context, request)
+    return change()
+  })
 }
 
 function requireScope(key: ApiKeyRecord, scope: string): void {
@@ -136,8 +158,8 @@ function requireTrimmed(value: unknown, what: string): string | undefined {
 
 // ---- Endpoints ------------------------------------------------------------------------------
 
-export const verifyApiKey: Handler = async (context, {apiKey}) => {
-  const key = authenticate(context, apiKey)
+export const verifyApiKey: Handler = async (context, call) => {
+  const key = authenticate(context, call)
   const organization = key.organizationId ? context.store.getOrganization(key.organizationId) : undefined
   // Personal and admin keys belong to a person, not to an organization, so they carry no organizationId.
   // lastUsedAt is the use before this one: the record was read before this request was recorded.
@@ -155,8 +177,9 @@ export const verifyApiKey: Handler = async (context, {apiKey}) => {
   return stripUndefined(data)
 }
 
-export const createOrganization: Handler = async (context, {apiKey, body}) => {
-  const key = authenticate(context, apiKey)
+export const createOrganization: Handler = async (context, call) => {
+  const {body} = call
+  const key = authenticate(context, call)
   requirePersonOrAdminKey(key, 'create organizations')
   requireScope(key, ORGANIZATIONS_CREATE)
 
@@ -197,7 +220,7 @@ export const createOrganization: Handler = async (context, {apiKey, body}) => {
   }
   const creator = key.personId
   if (!creator) throw new Error(`key ${key.id} has no person`)
-  const created = context.store.createOrganization(organization, creator, context.now())
+  const created = recordUse(context, call, () => context.store.createOrganization(organization, creator, context.now()))
   const data: CreateOrganizationData = {organizationId: created.id}
   return data
 }
@@ -235,8 +258,9 @@ function requireHttpUrl(text: string): string {
   return text
 }
 
-export const createOrganizationKey: Handler = async (context, {apiKey, body}) => {
-  const key = authenticate(context, apiKey)
+export const createOrganizationKey: Handler = async (context, call) => {
+  const {body} = call
+  const key = authenticate(context, call)
   requirePersonOrAdminKey(key, 'create API keys')
   requireScope(key, API_KEYS_MANAGE)
 
@@ -262,7 +286,7 @@ export const createOrganizationKey: Handler = async (context, {apiKey, body}) =>
   }
   requireKeyManager(context, key, organization.id)
 
-  const {apiKey: rawKey, record} = context.store.createKey({
+  const {apiKey: rawKey, record} = recordUse(context, call, () => context.store.createKey({
     type: 'org-api-key',
     name: name!,
     description: request.description,
@@ -271,7 +295,7 @@ export const createOrganizationKey: Handler = async (context, {apiKey, body}) =>
     createdBy: key.personId,
     createdAt: at,
     expiresAt,
-  })
+  }))
   const data: CreateOrganizationKeyData = {
     keyId: record.id,
     apiKey: rawKey,
@@ -285,8 +309,9 @@ export const createOrganizationKey: Handler = async (context, {apiKey, body}) =>
   return stripUndefined(data)
 }
 
-export const updateOrganizationKey: Handler = async (context, {apiKey, body}) => {
-  const key = authenticate(context, apiKey)
+export const updateOrganizationKey: Handler = async (context, call) => {
+  const {body} = call
+  const key = authenticate(context, call)
   requirePersonOrAdminKey(key, 'update API keys')
   requireScope(key, API_KEYS_MANAGE)
 
@@ -304,10 +329,12 @@ export const updateOrganizationKey: Handler = async (context, {apiKey, body}) =>
   requireKeyManager(context, key, target.organizationId)
 
   // An empty description clears it (CONTRACT.md); then the response carries no description.
-  const updated = context.store.updateKey(
-    target.id,
-    {name, scopes, description: request.description === undefined ? undefined : request.description || null},
-    context.now(),
+  const updated = recordUse(context, call, () =>
+    context.store.updateKey(
+      target.id,
+      {name, scopes, description: request.description === undefined ? undefined : request.description || null},
+      context.now(),
+    ),
   )!
   const data: UpdateOrganizationKeyData = {
     keyId: updated.id,

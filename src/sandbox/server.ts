@@ -11,8 +11,10 @@ import {
   ApiError,
   createOrganization,
   createOrganizationKey,
+  flushUse,
   type Handler,
   type HandlerContext,
+  type HandlerRequest,
   updateOrganizationKey,
   verifyApiKey,
 } from './handlers.js'
@@ -253,7 +255,13 @@ async function route(
   const apiKey = Array.isArray(header) ? header.join(', ') : header
   // verifyapikey has no body; whatever comes is ignored, as the platform does.
   const body = found.endpoint === 'verifyApiKey' ? undefined : parseJson(req, raw)
-  return found.handler(context, {apiKey, body})
+  const call: HandlerRequest = {apiKey, body}
+  try {
+    return await found.handler(context, call)
+  } finally {
+    // A request that changed nothing (a verify, a refusal) still records that its key was used.
+    flushUse(context, call)
+  }
 }
 
 function methodNotAllowed(res: ServerResponse, method: string | undefined, path: string, allow: string): ApiError {

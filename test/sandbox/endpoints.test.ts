@@ -360,6 +360,24 @@ describe('POST /verifyapikey and authentication', () => {
     assert.ok(Date.parse(second.body.data.lastUsedAt) >= Date.parse(first.body.data.createdAt))
   })
 
+  test('the use is recorded by a change (in its own commit) and by a refusal alike', async () => {
+    const before = Date.now() - 1000
+    const created = await call(sandbox.url, 'createorganizationapikeypublic', {
+      key: admin,
+      body: {organizationId: orgId, name: 'Use Recorded', scopes: ['deploy:use-case']},
+    })
+    assert.equal(created.status, 200, JSON.stringify(created.body))
+    const refused = await call(sandbox.url, 'createorganizationapikeypublic', {
+      key: member,
+      body: {organizationId: orgId, name: 'Refused', scopes: ['deploy:use-case']},
+    })
+    assert.equal(refused.status, 403)
+    for (const key of [admin, member]) {
+      const verified = await call(sandbox.url, 'verifyapikey', {key})
+      assert.ok(Date.parse(verified.body.data.lastUsedAt) >= before, JSON.stringify(verified.body))
+    }
+  })
+
   test('a missing, malformed or unknown key is 401 on every endpoint', async () => {
     const unknown = `ckp_${'A'.repeat(43)}`
     const paths = [
