@@ -15,6 +15,8 @@ const env = {
   ...process.env,
   XDG_CONFIG_HOME: join(home, 'config'),
   XDG_DATA_HOME: join(home, 'data'),
+  // Where codika keeps its caches (oclif's cacheDir, the code cache of its start-up): thrown away too.
+  CODIKA_CACHE_DIR: join(home, 'cache'),
   CODIKA_API_KEY: '',
   CODIKA_BASE_URL: '',
   CODIKA_PROFILE: '',

@@ -1,14 +1,16 @@
-// Guards the causes of a fast start (issue 7), never timings: what the quick commands load, and the manifest that
-// lets oclif answer without importing every command.
+// Guards the causes of a fast start (issue 7), never timings: what the quick commands load, oclif run from the
+// build's bundle with its code cache, and the manifest that lets oclif answer without importing every command.
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {readdirSync, readFileSync, rmSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join, relative, sep} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {BIN, cleanEnv, ROOT, tempHome} from '../helpers/cli.js'
 import {type FakePlatform, startFakePlatform} from '../helpers/fake-platform.js'
+import {readHeader} from '../../src/lib/oclif-bundle.cjs'
 
 // Preloaded into the CLI: records every ES module resolved (a resolve hook) and every CommonJS module required.
 const PROBE = pathToFileURL(join(ROOT, 'bench', 'probe.mjs')).href
@@ -31,8 +33,16 @@ interface TracedRun {
   stdout: string
   stderr: string
   /** Every module file the process loaded, as absolute paths with forward slashes. */
+  files: string[]
+  /** The same, with dist/oclif-core.cjs (when loaded) standing for every module bundled in it. */
   modules: string[]
 }
+
+const slash = (path: string) => path.split(sep).join('/')
+const BUNDLE = slash(join(ROOT, 'dist', 'oclif-core.cjs'))
+/** The modules in the bundle, from its second line (scripts/build.mjs). */
+const bundled = (): string[] =>
+  (JSON.parse(readFileSync(BUNDLE, 'utf8').split('\n', 2)[1].slice(2)) as string[]).map((path) => slash(join(ROOT, path)))
 
 let home: {home: string; cleanup(): void}
 let platform: FakePlatform
@@ -46,10 +56,10 @@ after(async () => {
   home.cleanup()
 })
 
-function traced(args: string[], env: Record<string, string> = {}): Promise<TracedRun> {
+function traced(args: string[], env: Record<string, string> = {}, bin = BIN): Promise<TracedRun> {
   const trace = join(home.home, `trace-${process.hrtime.bigint()}.txt`)
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args], {
+    const child = spawn(process.execPath, ['--import', PROBE, bin, ...args], {
       cwd: home.home,
       env: cleanEnv(home.home, {...env, CODIKA_PROBE_FILE: trace, CODIKA_PROBE_MODULES: '1'}),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,11 +72,11 @@ function traced(args: string[], env: Record<string, string> = {}): Promise<Trace
     child.on('close', (code) => {
       const lines = readFileSync(trace, 'utf8').split('\n')
       rmSync(trace, {force: true})
-      const modules = lines
+      const files = lines
         .filter((line) => line.startsWith('esm file:') || line.startsWith('cjs '))
-        .map((line) => (line.startsWith('esm ') ? fileURLToPath(line.slice(4)) : line.slice(4)))
-        .map((path) => path.split(sep).join('/'))
-      resolve({code, stdout, stderr, modules: [...new Set(modules)]})
+        .map((line) => slash(line.startsWith('esm ') ? fileURLToPath(line.slice(4)) : line.slice(4)))
+      const modules = files.includes(BUNDLE) ? [...files, ...bundled()] : files
+      resolve({code, stdout, stderr, files: [...new Set(files)], modules: [...new Set(modules)]})
     })
   })
 }
@@ -80,12 +90,22 @@ function assertLoadsNone(run: TracedRun, names: readonly string[]) {
   }
 }
 
+const createKey = (url: string) => [
+  ...['organization', 'create-key', '--organization-id', 'org_1', '--name', 'Start-up Key'],
+  ...['--scopes', 'deploy:use-case', '--api-key', 'ckp_CallerKey0123456789abcdef', '--api-url', url, '--no-save'],
+]
+
 describe('start-up: quick commands load nothing heavy', () => {
   it('the trace sees both ES modules and CommonJS ones (else the checks below would prove nothing)', async () => {
+    const command = await traced(createKey(platform.route('trace')))
+    assert.equal(command.code, 0, command.stderr)
+    assert.ok(command.files.includes(slash(join(ROOT, 'dist', 'commands', 'organization', 'create-key.js'))), 'the command (an ES module) is in the trace')
     const run = await traced(['organization', 'create-key', '--help'])
     assert.equal(run.code, 0, run.stderr)
-    assert.ok(run.modules.includes(BIN.split(sep).join('/')), 'bin/run.js (an ES module) is in the trace')
-    assert.ok(loaded(run, /\/node_modules\/@oclif\/core\/lib\/config\/config\.js$/).length > 0, 'oclif core (CommonJS) is in the trace')
+    assert.ok(run.files.includes(slash(BIN)), 'bin/run.js (CommonJS) is in the trace')
+    assert.ok(run.files.includes(BUNDLE), 'the bundle of oclif (CommonJS) is in the trace')
+    // What the bundle holds counts as loaded: the checks below see every module of it.
+    assert.ok(loaded(run, /\/node_modules\/@oclif\/core\/lib\/config\/config\.js$/).length > 0, 'oclif core is in the trace')
   })
 
   it('codika --version', async () => {
@@ -118,11 +138,6 @@ describe('start-up: quick commands load nothing heavy', () => {
     assert.ok(loaded(viaOclif, /\/node_modules\/@oclif\/core\//).length > 0)
   })
 
-  const createKey = (url: string) => [
-    ...['organization', 'create-key', '--organization-id', 'org_1', '--name', 'Start-up Key'],
-    ...['--scopes', 'deploy:use-case', '--api-key', 'ckp_CallerKey0123456789abcdef', '--api-url', url, '--no-save'],
-  ]
-
   it('a real create-key validates with the validators generated at build time (no ajv compiler), sends with Node\'s fetch (no undici), and loads no sandbox, prompt or table', async () => {
     const run = await traced(createKey(platform.route('startup')))
     assert.equal(run.code, 0, run.stderr)
@@ -139,6 +154,132 @@ describe('start-up: quick commands load nothing heavy', () => {
     assert.equal(run.code, 0, run.stderr)
     assert.equal(platform.requestsTo('startup-proxy').length, 1)
     assert.ok(loaded(run, /\/node_modules\/undici\//).length > 0, 'undici sent the request')
+  })
+})
+
+describe('start-up: @oclif/core from the bundle', () => {
+  const corePackage = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@oclif', 'core', 'package.json'), 'utf8'))
+  /** The files of node_modules/@oclif/core a package export names: the loader puts the bundle's copies in their place. */
+  const exportTargets = new Set(
+    Object.values<unknown>(corePackage.exports)
+      .filter((target): target is string => typeof target === 'string' && target.endsWith('.js'))
+      .map((target) => slash(join(ROOT, 'node_modules', '@oclif', 'core', target))),
+  )
+  /** Files of node_modules/@oclif/core that Node loaded itself: a second @oclif/core beside the bundle's. */
+  const secondCore = (run: TracedRun) =>
+    run.files.filter((path) => path.includes('/node_modules/@oclif/core/') && !exportTargets.has(path))
+
+  it('the bundle holds @oclif/core at the installed version, and nothing heavy', () => {
+    const bytes = readFileSync(BUNDLE)
+    // The loader reads it as Latin-1: that reads ASCII right, and nothing else.
+    assert.equal(bytes.findIndex((byte) => byte > 0x7f), -1, 'the bundle is ASCII')
+    const header = readHeader(bytes.toString('latin1'))
+    assert.equal(header?.core, corePackage.version)
+    const inside = bundled()
+    assert.ok(inside.some((path) => path.endsWith('/node_modules/@oclif/core/lib/config/config.js')))
+    for (const [name, pattern] of HEAVY) assert.deepEqual(inside.filter((path) => pattern.test(path)), [], `${name} is bundled`)
+  })
+
+  it("codika's commands, their hooks and oclif's own plugins all run on the bundle's @oclif/core (one copy in the process)", async () => {
+    const command = await traced(createKey(platform.route('one-core')))
+    assert.equal(command.code, 0, command.stderr)
+    // @oclif/plugin-plugins's command imports @oclif/core itself.
+    const plugins = await traced(['plugins'])
+    assert.equal(plugins.code, 0, plugins.stderr)
+    for (const run of [command, plugins]) {
+      assert.ok(run.files.includes(BUNDLE))
+      assert.deepEqual(secondCore(run), [])
+    }
+    assert.ok(plugins.files.some((path) => path.includes('/node_modules/@oclif/plugin-plugins/lib/commands/')), 'the control: the plugin command ran')
+  })
+
+  it('changes no output: help pages, usage errors and an unknown command read as with oclif from node_modules', async (t) => {
+    // A copy of the package without the bundle: bin/run.js falls back to node_modules/@oclif/core there.
+    const plain = mkdtempSync(join(tmpdir(), 'codika-no-bundle-'))
+    t.after(() => rmSync(plain, {recursive: true, force: true}))
+    for (const entry of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) cpSync(join(ROOT, entry), join(plain, entry), {recursive: true})
+    rmSync(join(plain, 'dist', 'oclif-core.cjs'))
+    symlinkSync(join(ROOT, 'node_modules'), join(plain, 'node_modules'), 'junction')
+    const cases = [
+      ['--help'],
+      ['organization', '--help'],
+      ['organization', 'create-key', '--help'],
+      ['help', 'profile', 'list'],
+      ['plugins', '--help'],
+      ['organization', 'create-key', '--name', 'x'],
+      ['organisation', 'create-key'],
+      ['autocomplete', 'script', 'bash'],
+    ]
+    for (const args of cases) {
+      const [bundled, unbundled] = await Promise.all([traced(args), traced(args, {}, join(plain, 'bin', 'run.js'))])
+      assert.ok(bundled.files.includes(BUNDLE) && !unbundled.files.some((path) => path.endsWith('/oclif-core.cjs')))
+      // The control: the copy ran oclif from its own modules.
+      assert.ok(unbundled.files.some((path) => path.endsWith('/node_modules/@oclif/core/lib/config/config.js')))
+      assert.deepEqual(
+        {code: unbundled.code, stdout: unbundled.stdout, stderr: unbundled.stderr.replaceAll(plain, ROOT.replace(/[\\/]$/, ''))},
+        {code: bundled.code, stdout: bundled.stdout, stderr: bundled.stderr},
+        args.join(' '),
+      )
+    }
+  })
+
+  describe('the code cache', () => {
+    const cacheHome = (name: string) => join(home.home, name)
+    const cacheFile = (name: string) => {
+      const {hash} = readHeader(readFileSync(BUNDLE, 'utf8'))!
+      return join(cacheHome(name), 'codika', 'code-cache', `oclif-core-${hash}-node${process.versions.node}-${process.arch}.bin`)
+    }
+    const help = (env: Record<string, string>) => traced(['organization', 'create-key', '--help'], env)
+
+    it('is written by the first run under $XDG_CACHE_HOME/codika, for this bundle and this Node, and used as is after', async () => {
+      const file = cacheFile('cache-first')
+      const first = await help({XDG_CACHE_HOME: cacheHome('cache-first')})
+      assert.equal(first.code, 0, first.stderr)
+      assert.ok(existsSync(file), 'the first run wrote the cache')
+      if (process.platform !== 'win32') assert.equal(statSync(file).mode & 0o777, 0o600)
+      const written = statSync(file)
+      const second = await help({XDG_CACHE_HOME: cacheHome('cache-first')})
+      assert.equal(second.code, 0, second.stderr)
+      assert.equal(second.stdout, first.stdout)
+      assert.equal(second.stderr, '')
+      // V8 accepted it: a rejected cache would have been written anew (a new file renamed over it).
+      const after = statSync(file)
+      assert.deepEqual([after.ino, after.mtimeMs], [written.ino, written.mtimeMs])
+    })
+
+    it('a damaged cache is rejected, silently, and replaced; of the caches of other builds, the 3 newest are kept', async () => {
+      const file = cacheFile('cache-damaged')
+      const dir = join(file, '..')
+      mkdirSync(dir, {recursive: true})
+      writeFileSync(file, Buffer.alloc(4096, 7))
+      // Other builds' caches, one day older each.
+      const others = [1, 2, 3, 4, 5].map((age) => {
+        const other = join(dir, `oclif-core-000000000000000${age}-node18.0.0-x64.bin`)
+        writeFileSync(other, 'another build')
+        const time = new Date(Date.now() - age * 86_400_000)
+        utimesSync(other, time, time)
+        return other
+      })
+      const run = await help({XDG_CACHE_HOME: cacheHome('cache-damaged')})
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(run.stderr, '')
+      assert.match(run.stdout, /--organization-id/)
+      assert.notDeepEqual(readFileSync(file), Buffer.alloc(4096, 7))
+      assert.deepEqual(
+        others.map((other) => existsSync(other)),
+        [true, true, true, false, false],
+      )
+    })
+
+    it('an unwritable cache folder changes nothing but the speed: same output, no warning', async () => {
+      // A file where the cache folder should be: nothing can be created under it.
+      const blocked = cacheHome('cache-blocked')
+      writeFileSync(blocked, 'not a folder')
+      const run = await help({XDG_CACHE_HOME: blocked})
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(run.stderr, '')
+      assert.equal(run.stdout, (await help({XDG_CACHE_HOME: cacheHome('cache-first')})).stdout)
+    })
   })
 })
 

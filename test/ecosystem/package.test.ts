@@ -29,12 +29,14 @@ function compiledCommandIds(): string[] {
 }
 
 describe('npm pack', () => {
-  it('holds dist/, bin/run.js, the manifest, README, LICENSE, package.json and npm-shrinkwrap.json only', () => {
+  it('holds dist/, bin/run.js (and the bin/package.json that makes it CommonJS), the manifest, README, LICENSE, package.json and npm-shrinkwrap.json only', () => {
     const files = packedFiles()
-    const top = ['LICENSE', 'README.md', 'bin/run.js', 'npm-shrinkwrap.json', 'oclif.manifest.json', 'package.json']
+    const top = ['LICENSE', 'README.md', 'bin/package.json', 'bin/run.js', 'npm-shrinkwrap.json', 'oclif.manifest.json', 'package.json']
     assert.deepEqual(files.filter((f) => !f.startsWith('dist/')), top)
-    const strays = files.filter((f) => f.startsWith('dist/') && !/\.(js|d\.ts)$/.test(f))
+    // .cjs: the build's bundle of @oclif/core and its loader (src/lib/oclif-bundle.cts), with its .d.cts.
+    const strays = files.filter((f) => f.startsWith('dist/') && !/\.(c?js|d\.c?ts)$/.test(f))
     assert.deepEqual(strays, [], 'no source maps or other files under dist/')
+    assert.ok(files.includes('dist/oclif-core.cjs'), 'the bundle of @oclif/core is shipped')
     // every compiled file is shipped, and its types (the package exports types for plugins)
     const built = walk(join(ROOT, 'dist')).map((f) => relative(ROOT, f).split(sep).join('/')).filter((f) => !f.endsWith('.map'))
     assert.deepEqual(files.filter((f) => f.startsWith('dist/')), built.sort())
