@@ -3,23 +3,19 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {assertJsonFailure, assertNoLeak, onlyJson, readConfig} from '../helpers/assertions.js'
-import {runCli, tempHome} from '../helpers/cli.js'
+import {runCli, tempHomes} from '../helpers/cli.js'
 import {startTestSandbox, type TestSandbox} from '../sandbox/helpers.js'
 
 let sandbox: TestSandbox
-const cleanups: Array<() => void> = []
-function home(): string {
-  const h = tempHome()
-  cleanups.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes()
+const home = homes.home
 
 before(async () => {
   sandbox = await startTestSandbox()
 })
 after(async () => {
   await sandbox.dispose()
-  for (const cleanup of cleanups) cleanup()
+  homes.cleanup()
 })
 
 describe('against the sandbox', {concurrency: true}, () => {

@@ -4,7 +4,7 @@ import {statSync} from 'node:fs'
 import {after, before, describe, it} from 'node:test'
 
 import {assertJsonFailure, assertNoLeak, fileBytes, onlyJson, readConfig, writeConfig} from '../helpers/assertions.js'
-import {configFile, runCli, tempHome} from '../helpers/cli.js'
+import {configFile, runCli, tempHomes} from '../helpers/cli.js'
 import {closedPort, errorEnvelope, type FakePlatform, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
 
 const ORG_KEY = 'cko_AbCd1234SecretOrgKeyMiddle0wxyz'
@@ -24,12 +24,8 @@ const ORG_DATA = {
 const PERSONAL_DATA = {type: 'personal-api-key', keyName: "Jane's Laptop", keyPrefix: 'ckp_PeRs0nal', scopes: ['organizations:create']}
 
 let platform: FakePlatform
-const cleanups: Array<() => void> = []
-function home(): string {
-  const h = tempHome()
-  cleanups.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes()
+const home = homes.home
 let routes = 0
 /** A route of its own on the shared platform, answering verify with `data` (or the given replies). */
 function verifies(data: unknown): {url: string; prefix: string} {
@@ -42,7 +38,7 @@ before(async () => {
 })
 after(async () => {
   await platform.close()
-  for (const cleanup of cleanups) cleanup()
+  homes.cleanup()
 })
 
 describe('login: verified', {concurrency: true}, () => {

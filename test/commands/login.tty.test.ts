@@ -4,7 +4,7 @@ import {after, before, describe, it} from 'node:test'
 import {stripVTControlCharacters} from 'node:util'
 
 import {fileBytes, readConfig, writeConfig} from '../helpers/assertions.js'
-import {configFile, tempHome} from '../helpers/cli.js'
+import {configFile, tempHomes} from '../helpers/cli.js'
 import {type FakePlatform, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
 import {runInPty} from '../helpers/pty.js'
 
@@ -14,19 +14,15 @@ const KEY = `cko_AbCd${SECRET_MIDDLE}wxyz`
 const OLD_KEY = 'ckp_OldKey0123456789abcdefgh'
 
 let platform: FakePlatform
-const cleanups: Array<() => void> = []
-function home(): string {
-  const h = tempHome()
-  cleanups.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes()
+const home = homes.home
 
 before(async () => {
   platform = await startFakePlatform({status: 200, json: okEnvelope({type: 'org-api-key', organizationName: 'Acme Corp', organizationId: 'org_1'})})
 })
 after(async () => {
   await platform.close()
-  for (const cleanup of cleanups) cleanup()
+  homes.cleanup()
 })
 
 /** No run of 4 or more characters of the key's secret part appears anywhere on the screen. */

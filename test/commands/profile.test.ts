@@ -5,7 +5,7 @@ import {statSync} from 'node:fs'
 import {after, describe, it} from 'node:test'
 
 import {assertJsonFailure, assertNoLeak, fileBytes, onlyJson, readConfig, writeConfig} from '../helpers/assertions.js'
-import {configFile, runCli, tempHome} from '../helpers/cli.js'
+import {configFile, runCli, tempHomes} from '../helpers/cli.js'
 
 const ACME_KEY = 'cko_AcmeKey0123456789SecretAAAA'
 const SANDBOX_KEY = 'ckp_SandboxKey0123456789SecretBB'
@@ -40,17 +40,14 @@ function handWritten() {
   }
 }
 
-const cleanups: Array<() => void> = []
+const homes = tempHomes()
 /** A temp home holding `content` as its profile file (null: no file at all). */
 function home(content: unknown = handWritten()): string {
-  const h = tempHome()
-  cleanups.push(h.cleanup)
-  if (content !== null) writeConfig(h.home, content)
-  return h.home
+  const h = homes.home()
+  if (content !== null) writeConfig(h, content)
+  return h
 }
-after(() => {
-  for (const cleanup of cleanups) cleanup()
-})
+after(() => homes.cleanup())
 
 async function ok(h: string, args: string[], env: Record<string, string> = {}) {
   const result = await runCli(h, args, {env})

@@ -4,7 +4,7 @@ import type {ServerResponse} from 'node:http'
 import {after, before, describe, it} from 'node:test'
 
 import {assertJsonFailure, assertNoLeak, onlyJson, writeConfig} from '../helpers/assertions.js'
-import {runCli, tempHome} from '../helpers/cli.js'
+import {runCli, tempHomes} from '../helpers/cli.js'
 import {closedPort, errorEnvelope, type FakePlatform, json, okEnvelope, type RecordedRequest, startFakePlatform} from '../helpers/fake-platform.js'
 import {startRecordingProxy} from '../helpers/proxy.js'
 
@@ -28,7 +28,7 @@ function verify(req: RecordedRequest, res: ServerResponse) {
 }
 
 let platform: FakePlatform
-const cleanups: Array<() => void> = []
+const homes = tempHomes()
 let routes = 0
 function route(): {url: string; prefix: string} {
   const prefix = `w${++routes}`
@@ -37,18 +37,17 @@ function route(): {url: string; prefix: string} {
 
 /** A home with two profiles on two routes of their own: `main` (active) and `other`. */
 function setup() {
-  const h = tempHome()
-  cleanups.push(h.cleanup)
+  const home = homes.home()
   const main = route()
   const other = route()
-  writeConfig(h.home, {
+  writeConfig(home, {
     activeProfile: 'main',
     profiles: {
       main: {apiKey: ACTIVE_KEY, type: 'org-api-key', organizationId: 'org_1', organizationName: 'Acme Corp', keyName: 'CI Deploy Key', baseUrl: main.url},
       other: {apiKey: OTHER_KEY, type: 'personal-api-key', keyName: 'Jane', baseUrl: other.url},
     },
   })
-  return {home: h.home, main, other}
+  return {home, main, other}
 }
 
 /** whoami --json, checked for success, one document and no raw key; returns the document. */
@@ -64,7 +63,7 @@ before(async () => {
 })
 after(async () => {
   await platform.close()
-  for (const cleanup of cleanups) cleanup()
+  homes.cleanup()
 })
 
 describe('whoami: which row gave the key and the URL', {concurrency: true}, () => {
@@ -183,9 +182,7 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
     const unknown = assertJsonFailure(await runCli(home, ['whoami', '--json', '--profile', 'nope']), 2, 'PROFILE_NOT_FOUND')
     assert.match(unknown.error.hint, /main, other/)
     assertJsonFailure(await runCli(home, ['whoami', '--json'], {env: {CODIKA_PROFILE: 'nope'}}), 2, 'PROFILE_NOT_FOUND')
-    const empty = tempHome()
-    cleanups.push(empty.cleanup)
-    const none = await runCli(empty.home, ['whoami'])
+    const none = await runCli(homes.home(), ['whoami'])
     assert.equal(none.code, 2)
     assert.match(none.stderr, /Error: No API key to use\./)
     assert.equal(platform.requestsTo(main.prefix).length, 0)

@@ -8,16 +8,12 @@ import {after, before, describe, it} from 'node:test'
 
 import {ORGANIZATION_SCOPE_NAMES} from '../../src/lib/scopes.js'
 import {assertHumanFailure, assertJsonFailure, assertNoLeak, onlyJson, readConfig, writeConfig} from '../helpers/assertions.js'
-import {configFile, runCli, tempHome} from '../helpers/cli.js'
+import {configFile, runCli, tempHomes} from '../helpers/cli.js'
 import {killLeftovers, type SandboxDocument, type StartedSandbox, startSandboxCli} from '../helpers/sandbox-cli.js'
 import {call, DAY_MS} from '../sandbox/helpers.js'
 
-const homes: Array<() => void> = []
-function home(): string {
-  const h = tempHome('codika-e2e-')
-  homes.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes('codika-e2e-')
+const home = homes.home
 
 let sandboxHome: string
 let dataFile: string
@@ -44,7 +40,7 @@ before(async () => {
 after(async () => {
   await sandbox?.stop()
   killLeftovers()
-  for (const cleanup of homes) cleanup()
+  homes.cleanup()
 })
 
 /** A fresh home whose active profile holds a seeded key and points at the sandbox. */

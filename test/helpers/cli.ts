@@ -82,6 +82,21 @@ export function tempHome(prefix = 'codika-test-'): {home: string; cleanup(): voi
   return {home, cleanup: () => rmSync(home, {recursive: true, force: true})}
 }
 
+/** Temporary homes for a test file: `home()` makes one, `cleanup()` (in `after`) removes every one made. */
+export function tempHomes(prefix?: string): {home(): string; cleanup(): void} {
+  const made: Array<() => void> = []
+  return {
+    home() {
+      const h = tempHome(prefix)
+      made.push(h.cleanup)
+      return h.home
+    },
+    cleanup() {
+      for (const cleanup of made.splice(0)) cleanup()
+    },
+  }
+}
+
 export function configFile(home: string): string {
   return join(home, 'config', 'codika', 'config.json')
 }

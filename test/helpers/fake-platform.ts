@@ -59,7 +59,6 @@ export async function startFakePlatform(initial: Reply = (req, res) => json(res,
   const routes = new Map<string, {replies: Reply[]; served: number}>()
   const routeOf = (url: string) => routes.get(url.split('/')[1] ?? '')
   const requests: RecordedRequest[] = []
-  const sockets = new Set<Socket>()
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
@@ -87,14 +86,9 @@ export async function startFakePlatform(initial: Reply = (req, res) => json(res,
       else send()
     })
   })
-  server.on('connection', (s: Socket) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
+  const {port, url, close} = await listenOnLoopback(server)
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     requests,
     reply(...next: Reply[]) {
@@ -108,6 +102,33 @@ export async function startFakePlatform(initial: Reply = (req, res) => json(res,
     requestsTo(prefix) {
       return requests.filter((r) => r.url.split('/')[1] === prefix)
     },
+    close,
+  }
+}
+
+export interface Listening {
+  port: number
+  url: string
+  /** Also destroy this socket on close (a connection the server opened itself). */
+  track(socket: Socket): void
+  /** Cuts every open connection, then closes the server. */
+  close(): Promise<void>
+}
+
+/** Starts `server` on a free port of 127.0.0.1, keeping its connections so that close() never waits on them. */
+export async function listenOnLoopback(server: Server): Promise<Listening> {
+  const sockets = new Set<Socket>()
+  const track = (s: Socket) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  }
+  server.on('connection', track)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as AddressInfo
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    track,
     close() {
       for (const s of sockets) s.destroy()
       return new Promise((resolve) => server.close(() => resolve()))

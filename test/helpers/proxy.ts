@@ -1,6 +1,8 @@
 // A recording HTTP forward proxy on 127.0.0.1: forwards absolute-URI requests and tunnels CONNECT, noting each one.
 import {createServer, request as httpRequest, type Server} from 'node:http'
-import {type AddressInfo, connect, type Socket} from 'node:net'
+import {connect, type Socket} from 'node:net'
+
+import {listenOnLoopback} from './fake-platform.js'
 
 export interface ProxiedRequest {
   /** `forward` for an absolute-URI request (`POST http://host/path`), `connect` for a CONNECT tunnel. */
@@ -24,7 +26,6 @@ export interface ProxyOptions {
 export async function startRecordingProxy(options: ProxyOptions = {}): Promise<RecordingProxy> {
   const tunnel = options.tunnel ?? ((target: string) => target.startsWith('127.0.0.1:'))
   const requests: ProxiedRequest[] = []
-  const sockets = new Set<Socket>()
   const server: Server = createServer((req, res) => {
     const target = req.url ?? ''
     requests.push({kind: 'forward', method: req.method ?? '', target})
@@ -64,20 +65,8 @@ export async function startRecordingProxy(options: ProxyOptions = {}): Promise<R
     })
     upstream.on('error', () => client.destroy())
     client.on('error', () => upstream.destroy())
-    sockets.add(upstream)
+    listening.track(upstream)
   })
-  server.on('connection', (s: Socket) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close() {
-      for (const s of sockets) s.destroy()
-      return new Promise((resolve) => server.close(() => resolve()))
-    },
-  }
+  const listening = await listenOnLoopback(server)
+  return {url: listening.url, requests, close: listening.close}
 }

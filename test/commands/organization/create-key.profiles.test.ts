@@ -5,7 +5,7 @@ import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {assertHumanFailure, assertJsonFailure, fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
-import {configFile, runCli, tempHome} from '../../helpers/cli.js'
+import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
 import {inParallel} from '../../helpers/concurrency.js'
 import {createdKey, type FakePlatform, json, startFakePlatform} from '../../helpers/fake-platform.js'
 
@@ -14,12 +14,8 @@ const ARGS = ['organization', 'create-key', '--organization-id', 'org_1', '--nam
 const NEW_KEY = (createdKey({}).data as {apiKey: string}).apiKey
 
 let platform: FakePlatform
-const cleanups: Array<() => void> = []
-function home(): string {
-  const h = tempHome()
-  cleanups.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes()
+const home = homes.home
 const mode = (path: string) => statSync(path).mode & 0o777
 
 before(async () => {
@@ -27,7 +23,7 @@ before(async () => {
 })
 after(async () => {
   await platform.close()
-  for (const cleanup of cleanups) cleanup()
+  homes.cleanup()
 })
 
 describe('create-key: the profile store', () => {

@@ -5,7 +5,7 @@ import {dirname} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
-import {configFile, ROOT, runCli, tempHome} from '../../helpers/cli.js'
+import {configFile, ROOT, runCli, tempHomes} from '../../helpers/cli.js'
 import {createdKey, type FakePlatform, json, startFakePlatform} from '../../helpers/fake-platform.js'
 
 const ORG = 'xwk9CcT440Vupa8soIhY'
@@ -15,19 +15,15 @@ const NEW_KEY = (createdKey({}).data as {apiKey: string}).apiKey
 const VERSION = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version
 
 let platform: FakePlatform
-const homes: Array<() => void> = []
-function home(): string {
-  const h = tempHome()
-  homes.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes()
+const home = homes.home
 
 before(async () => {
   platform = await startFakePlatform()
 })
 after(async () => {
   await platform.close()
-  for (const cleanup of homes) cleanup()
+  homes.cleanup()
 })
 
 const mode = (path: string) => statSync(path).mode & 0o777

@@ -8,7 +8,7 @@ import {after, before, describe, it} from 'node:test'
 import {MAX_LOGO_BYTES} from '../../../src/lib/api/contract.js'
 import {SandboxStore} from '../../../src/sandbox/store.js'
 import {assertHumanFailure, assertJsonFailure, assertNoLeak, fileBytes, onlyJson, writeConfig} from '../../helpers/assertions.js'
-import {configFile, runCli, tempHome} from '../../helpers/cli.js'
+import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
 import {errorEnvelope, type FakePlatform, okEnvelope, startFakePlatform} from '../../helpers/fake-platform.js'
 import {jpegImage, pngImage, webpImage} from '../../helpers/images.js'
 import {startTestSandbox, type TestSandbox} from '../../sandbox/helpers.js'
@@ -18,19 +18,15 @@ const N8N_KEY = 'n8n_api_0123456789SECRETabcdef'
 const CREATED = okEnvelope({organizationId: 'org_new_123'}, 'req-org-1')
 
 let platform: FakePlatform
-const homes: Array<() => void> = []
-function home(): string {
-  const h = tempHome()
-  homes.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes()
+const home = homes.home
 
 before(async () => {
   platform = await startFakePlatform({status: 201, json: CREATED})
 })
 after(async () => {
   await platform.close()
-  for (const cleanup of homes) cleanup()
+  homes.cleanup()
 })
 
 /** A file in a fresh home: its path. */

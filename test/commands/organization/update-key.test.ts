@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {assertHumanFailure, assertJsonFailure, assertNoLeak, fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
-import {configFile, runCli, tempHome} from '../../helpers/cli.js'
+import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
 import {errorEnvelope, type FakePlatform, okEnvelope, type Reply, startFakePlatform} from '../../helpers/fake-platform.js'
 import {startTestSandbox, type TestSandbox} from '../../sandbox/helpers.js'
 
@@ -29,19 +29,15 @@ const updated: Reply = (req, res) => {
 }
 
 let platform: FakePlatform
-const homes: Array<() => void> = []
-function home(): string {
-  const h = tempHome()
-  homes.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes()
+const home = homes.home
 
 before(async () => {
   platform = await startFakePlatform(updated)
 })
 after(async () => {
   await platform.close()
-  for (const cleanup of homes) cleanup()
+  homes.cleanup()
 })
 
 async function updateKey(route: string, args: string[], h = home()) {

@@ -9,19 +9,15 @@ import {after, describe, it} from 'node:test'
 
 import {ORGANIZATION_SCOPE_NAMES, ORGANIZATIONS_CREATE} from '../../../src/lib/scopes.js'
 import {assertHumanFailure, assertJsonFailure, assertNoStack, onlyJson, readConfig} from '../../helpers/assertions.js'
-import {BIN, cleanEnv, type CliResult, configFile, runCli, tempHome} from '../../helpers/cli.js'
+import {BIN, cleanEnv, type CliResult, configFile, runCli, tempHomes} from '../../helpers/cli.js'
 import {killLeftovers, type SandboxDocument, startSandboxCli} from '../../helpers/sandbox-cli.js'
 import {call} from '../../sandbox/helpers.js'
 
-const homes: Array<() => void> = []
-function home(): string {
-  const h = tempHome('codika-sandbox-start-')
-  homes.push(h.cleanup)
-  return h.home
-}
+const homes = tempHomes('codika-sandbox-start-')
+const home = homes.home
 after(() => {
   killLeftovers()
-  for (const cleanup of homes) cleanup()
+  homes.cleanup()
 })
 
 const RAW_KEY = /\bck[opa]_[A-Za-z0-9_-]{20,}/
