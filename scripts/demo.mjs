@@ -8,6 +8,9 @@ import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 
+// The CLI's own key masking, from the build that `npm run demo` has just made.
+const {redact} = await import(new URL('../dist/lib/redact.js', import.meta.url).href)
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
 const home = mkdtempSync(join(tmpdir(), 'codika-demo-'))
@@ -22,7 +25,6 @@ const env = {
   CODIKA_PROFILE: '',
 }
 const bold = (t) => (process.stdout.isTTY && !('NO_COLOR' in process.env) ? `\u001B[1m${t}\u001B[22m` : t)
-const mask = (t) => t.replace(/\bck[opa]_[A-Za-z0-9_-]{8,}/g, (k) => `${k.slice(0, 8)}…${k.slice(-4)}`)
 
 let sandbox
 function cleanup() {
@@ -31,7 +33,7 @@ function cleanup() {
 }
 
 function step(title, args, {json = false} = {}) {
-  console.log(`\n${bold(`▶ ${title}`)}\n$ codika ${mask(args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '))}`)
+  console.log(`\n${bold(`▶ ${title}`)}\n$ codika ${redact(args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '))}`)
   const result = spawnSync(process.execPath, [bin, ...args], {env, encoding: 'utf8'})
   process.stdout.write(result.stdout)
   process.stderr.write(result.stderr)

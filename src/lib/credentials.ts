@@ -24,17 +24,22 @@ export interface Credentials {
   urlProfileName?: string
 }
 
-/** Checks a URL given by the user: `http:` or `https:` only. */
-export function parseBaseUrl(raw: string, source: string): string {
-  let url: URL
+/** Checks a URL given by the user: `http:` or `https:` with a host; returned as written (trimmed). */
+export function parseBaseUrl(
+  raw: string,
+  source: string,
+  example = source.startsWith('--') ? `${source} http://127.0.0.1:8787` : '--api-url http://127.0.0.1:8787',
+): string {
+  const text = raw.trim()
+  let url: URL | undefined
   try {
-    url = new URL(raw.trim())
+    url = new URL(text)
   } catch {
-    throw usageError('INVALID_FLAG', `${source} must be an http or https URL.`, 'For example --api-url http://127.0.0.1:8787.')
+    url = undefined
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw usageError('INVALID_FLAG', `${source} must be an http or https URL.`, 'For example --api-url http://127.0.0.1:8787.')
-  return raw.trim()
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
+    throw usageError('INVALID_FLAG', `${source} must be an http or https URL.`, `For example ${example}.`)
+  return text
 }
 
 /** Is this base URL production (where profiles omit `baseUrl`)? */

@@ -9,6 +9,7 @@ import {
   ORGANIZATION_SIZES,
   type OrganizationSize,
 } from './api/contract.js'
+import {parseBaseUrl} from './credentials.js'
 import {CodikaError, usageError} from './errors.js'
 import {requireText} from './organization-keys.js'
 
@@ -107,20 +108,7 @@ export function parseOrganizationName(raw: string): string {
 
 /** `--n8n-base-url`: an http or https URL with a host; sent as written (trimmed). */
 export function parseN8nBaseUrl(raw: string): string {
-  const text = raw.trim()
-  let url: URL | undefined
-  try {
-    url = new URL(text)
-  } catch {
-    url = undefined
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
-    throw usageError(
-      'INVALID_FLAG',
-      '--n8n-base-url must be an http or https URL.',
-      'For example --n8n-base-url https://n8n.example.com.',
-    )
-  return text
+  return parseBaseUrl(raw, '--n8n-base-url', '--n8n-base-url https://n8n.example.com')
 }
 
 export function isOrganizationSize(value: string): value is OrganizationSize {
