@@ -4,7 +4,6 @@ import {
   type CreateOrganizationKeyRequest,
   type Endpoint,
   ENDPOINTS,
-  PRODUCTION_BASE_URL,
   type UpdateOrganizationKeyData,
   type UpdateOrganizationKeyRequest,
 } from './api/contract.js'
@@ -77,7 +76,7 @@ export function profileBaseUrl(baseUrl: string, endpoint: Endpoint = ENDPOINTS.c
   if (path.toLowerCase().endsWith(suffix)) path = path.slice(0, -suffix.length)
   url.pathname = path || '/'
   const normal = url.toString().replace(/\/+$/, '')
-  return isProduction(normal) || normal === PRODUCTION_BASE_URL ? undefined : normal
+  return isProduction(normal) ? undefined : normal
 }
 
 export interface SaveKeyInput {
