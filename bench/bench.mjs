@@ -55,7 +55,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void clea
 function cleanEnv(extra = {}) {
   const env = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$|NODE_OPTIONS$|npm_)/i.test(k)) continue
+    if (
+      /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$|NODE_OPTIONS$|npm_)/i.test(
+        k,
+      )
+    )
+      continue
     env[k] = v
   }
   return {
@@ -120,7 +125,12 @@ const median = (values) => {
   const mid = Math.floor(s.length / 2)
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
-const summary = (values) => ({min: Math.min(...values), median: median(values), max: Math.max(...values), runs: values.length})
+const summary = (values) => ({
+  min: Math.min(...values),
+  median: median(values),
+  max: Math.max(...values),
+  runs: values.length,
+})
 const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits
 
 // ---- Start-up cases: a command against its baseline, alternating ----------------------------
@@ -307,10 +317,17 @@ async function createKeyCase(template) {
         prepare: async () => {
           const config = join(work, `config-${n++}`)
           mkdirSync(config)
-          return {env: cleanEnv({XDG_CONFIG_HOME: config}), cleanup: async () => rmSync(config, {recursive: true, force: true})}
+          return {
+            env: cleanEnv({XDG_CONFIG_HOME: config}),
+            cleanup: async () => rmSync(config, {recursive: true, force: true}),
+          }
         },
       },
-      {label: 'node + fetch (one POST)', args: ['-e', BARE_CREATE_KEY, sandbox.url, template.ownerKey, template.organizationId], expect: /cko_/},
+      {
+        label: 'node + fetch (one POST)',
+        args: ['-e', BARE_CREATE_KEY, sandbox.url, template.ownerKey, template.organizationId],
+        expect: /cko_/,
+      },
     )
   } finally {
     await sandbox.stop()
@@ -324,13 +341,22 @@ function post(agent, url, key, body) {
     const started = performance.now()
     const req = request(
       url + CREATE_KEY_PATH,
-      {method: 'POST', agent, headers: {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Process-Manager-Key': key}},
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          'X-Process-Manager-Key': key,
+        },
+      },
       (res) => {
         const chunks = []
         res.on('data', (c) => chunks.push(c))
         res.on('end', () => {
           const ms = performance.now() - started
-          if (res.statusCode !== 200) reject(new Error(`create-key answered ${res.statusCode}: ${Buffer.concat(chunks)}`))
+          if (res.statusCode !== 200)
+            reject(new Error(`create-key answered ${res.statusCode}: ${Buffer.concat(chunks)}`))
           else resolve(ms)
         })
         res.on('error', reject)
@@ -367,7 +393,11 @@ async function load(sandbox, template, count, concurrency) {
   await Promise.all(
     Array.from({length: concurrency}, async () => {
       while (sent < count) {
-        const body = JSON.stringify({organizationId: template.organizationId, name: `Load key ${sent++}`, scopes: SCOPES})
+        const body = JSON.stringify({
+          organizationId: template.organizationId,
+          name: `Load key ${sent++}`,
+          scopes: SCOPES,
+        })
         latencies.push(await post(agent, sandbox.url, template.ownerKey, body))
       }
     }),
@@ -412,7 +442,8 @@ async function throughputCase(small, large) {
       concurrency: results[0].concurrency,
       requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
       msPerRequest: median(results.map((r) => r.msPerRequest)),
-      cpuMsPerRequest: results[0].cpuMsPerRequest === undefined ? undefined : median(results.map((r) => r.cpuMsPerRequest)),
+      cpuMsPerRequest:
+        results[0].cpuMsPerRequest === undefined ? undefined : median(results.map((r) => r.cpuMsPerRequest)),
       p50: median(results.map((r) => r.p50)),
       p99: median(results.map((r) => r.p99)),
       max: Math.max(...results.map((r) => r.max)),
@@ -447,19 +478,37 @@ async function throughputCase(small, large) {
 
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)))
-  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')
+  const line = (r) =>
+    r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
 }
 
 function report(results) {
   const smoke = RUNS < 10 ? ' (fewer than 10: a smoke run, not a result)' : ''
-  const out = [`codika bench — node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPUs, ${RUNS} runs per side${smoke}`, '']
+  const out = [
+    `codika bench — node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPUs, ${RUNS} runs per side${smoke}`,
+    '',
+  ]
   if (results.startup.length > 0) {
     const rows = [['case', 'min ms', 'median ms', 'max ms', 'ratio', 'CPU ms', 'CPU ratio', 'peak RSS MB']]
     for (const c of results.startup) {
       const cells = (side) => [...['min', 'median', 'max'].map((k) => round(side.ms[k], 1))]
-      rows.push([c.subject.label, ...cells(c.subject), `${round(c.ratio)}×`, round(c.subject.cpuMs, 1), `${round(c.subject.cpuMs / c.baseline.cpuMs)}×`, round(c.subject.peakRssMB, 1)])
-      rows.push([`  vs ${c.baseline.label}`, ...cells(c.baseline), '', round(c.baseline.cpuMs, 1), '', round(c.baseline.peakRssMB, 1)])
+      rows.push([
+        c.subject.label,
+        ...cells(c.subject),
+        `${round(c.ratio)}×`,
+        round(c.subject.cpuMs, 1),
+        `${round(c.subject.cpuMs / c.baseline.cpuMs)}×`,
+        round(c.subject.peakRssMB, 1),
+      ])
+      rows.push([
+        `  vs ${c.baseline.label}`,
+        ...cells(c.baseline),
+        '',
+        round(c.baseline.cpuMs, 1),
+        '',
+        round(c.baseline.peakRssMB, 1),
+      ])
     }
     out.push(table(rows))
     out.push('ratio: median of the per-run ratios of wall time to the baseline run beside it; CPU (user + system) and')
@@ -467,13 +516,24 @@ function report(results) {
   }
   if (results.throughput) {
     const t = results.throughput
-    const rows = [['sandbox create-key', 'stored keys', 'req/s', 'ms/req', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak RSS MB']]
+    const rows = [
+      ['sandbox create-key', 'stored keys', 'req/s', 'ms/req', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak RSS MB'],
+    ]
     for (const [keys, level] of Object.entries(t.levels)) {
       for (const mode of ['sequential', 'concurrent']) {
         const r = level[mode]
         const label = mode === 'sequential' ? `${r.requests} sequential` : `${r.requests}, ${r.concurrency} at a time`
         const cpu = r.cpuMsPerRequest === undefined ? '–' : round(r.cpuMsPerRequest)
-        rows.push([label, keys, Math.round(r.requestsPerSecond), round(r.msPerRequest), round(r.p50), round(r.p99), cpu, round(level.sandboxPeakRssMB, 1)])
+        rows.push([
+          label,
+          keys,
+          Math.round(r.requestsPerSecond),
+          round(r.msPerRequest),
+          round(r.p50),
+          round(r.p99),
+          cpu,
+          round(level.sandboxPeakRssMB, 1),
+        ])
       }
     }
     out.push(table(rows), '')
@@ -499,11 +559,21 @@ async function main() {
     throughput: undefined,
   }
   if (CASES.has('1')) {
-    results.startup.push(await compare('version', {label: 'codika --version', args: [BIN, '--version'], expect: /codika\//}, bareNode))
+    results.startup.push(
+      await compare('version', {label: 'codika --version', args: [BIN, '--version'], expect: /codika\//}, bareNode),
+    )
   }
   if (CASES.has('2')) {
     results.startup.push(
-      await compare('create-key --help', {label: 'codika organization create-key --help', args: [BIN, 'organization', 'create-key', '--help'], expect: /--organization-id/}, bareNode),
+      await compare(
+        'create-key --help',
+        {
+          label: 'codika organization create-key --help',
+          args: [BIN, 'organization', 'create-key', '--help'],
+          expect: /--organization-id/,
+        },
+        bareNode,
+      ),
     )
   }
   if (CASES.has('3') || CASES.has('4')) {

@@ -82,10 +82,16 @@ async function bundleOclif() {
   const {IMPORT_PARAMETER} = await import(join(root, 'dist/lib/oclif-bundle.cjs'))
   const core = require('@oclif/core/package.json')
   // Every file a package export of @oclif/core names, so that any of them resolves to the bundle's copy.
-  const exported = Object.entries(core.exports).filter(([, target]) => typeof target === 'string' && target.endsWith('.js'))
-  if (core.exports['.'] !== './lib/index.js') throw new Error(`@oclif/core's main is ${core.exports['.']}, not ./lib/index.js`)
+  const exported = Object.entries(core.exports).filter(
+    ([, target]) => typeof target === 'string' && target.endsWith('.js'),
+  )
+  if (core.exports['.'] !== './lib/index.js')
+    throw new Error(`@oclif/core's main is ${core.exports['.']}, not ./lib/index.js`)
   const entry = `module.exports = {modules: {\n${exported
-    .map(([subpath, target]) => `  ${JSON.stringify(target.slice(2))}: require(${JSON.stringify(`@oclif/core${subpath.slice(1)}`)}),`)
+    .map(
+      ([subpath, target]) =>
+        `  ${JSON.stringify(target.slice(2))}: require(${JSON.stringify(`@oclif/core${subpath.slice(1)}`)}),`,
+    )
     .join('\n')}\n}}\n`
 
   // Code compiled by node:vm cannot run import() on Node 20: the import() calls esbuild cannot resolve at build time
@@ -96,20 +102,26 @@ async function bundleOclif() {
     const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
     const starts = []
     const visit = (node) => {
-      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && !ts.isStringLiteralLike(node.arguments[0])) {
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        !ts.isStringLiteralLike(node.arguments[0])
+      ) {
         starts.push(node.expression.getStart(file))
       }
       ts.forEachChild(node, visit)
     }
     visit(file)
     rewritten += starts.length
-    for (const start of starts.reverse()) text = text.slice(0, start) + IMPORT_PARAMETER + text.slice(start + 'import'.length)
+    for (const start of starts.reverse())
+      text = text.slice(0, start) + IMPORT_PARAMETER + text.slice(start + 'import'.length)
     return text
   }
   const applied = new Set()
   const patch = (path, text) => {
     for (const p of OCLIF_PATCHES.filter((p) => path.split(sep).join('/').endsWith(`/node_modules/${p.file}`))) {
-      if (text.split(p.from).length !== 2) throw new Error(`${p.file} no longer holds the code patched for start-up: ${p.from}`)
+      if (text.split(p.from).length !== 2)
+        throw new Error(`${p.file} no longer holds the code patched for start-up: ${p.from}`)
       text = text.replace(p.from, p.to)
       applied.add(p)
     }
@@ -149,8 +161,16 @@ async function bundleOclif() {
   if (left.length > 0) throw new Error(`import() left in the bundle: ${left.map((i) => i.path).join(', ')}`)
   // ASCII only (esbuild escapes all else but in regular expressions, where \uXXXX means the same): the loader reads
   // it as Latin-1, into a one-byte string, which is faster to read and to compile than UTF-8.
-  const code = result.outputFiles[0].text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  const code = result.outputFiles[0].text.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
   const header = {core: core.version, hash: createHash('sha256').update(code).digest('hex').slice(0, 16)}
-  const inputs = Object.keys(result.metafile.inputs).filter((path) => path.startsWith('node_modules/')).sort()
-  writeFileSync(join(root, 'dist', 'oclif-core.cjs'), `//${JSON.stringify(header)}\n//${JSON.stringify(inputs)}\n${code}`)
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((path) => path.startsWith('node_modules/'))
+    .sort()
+  writeFileSync(
+    join(root, 'dist', 'oclif-core.cjs'),
+    `//${JSON.stringify(header)}\n//${JSON.stringify(inputs)}\n${code}`,
+  )
 }

@@ -33,7 +33,9 @@ function cleanup() {
 }
 
 function step(title, args, {json = false} = {}) {
-  console.log(`\n${bold(`▶ ${title}`)}\n$ codika ${redact(args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '))}`)
+  console.log(
+    `\n${bold(`▶ ${title}`)}\n$ codika ${redact(args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '))}`,
+  )
   const result = spawnSync(process.execPath, [bin, ...args], {env, encoding: 'utf8'})
   process.stdout.write(result.stdout)
   process.stderr.write(result.stderr)
@@ -67,14 +69,23 @@ try {
   const info = await startSandbox()
   const owner = info.seeded.owner.apiKey
   step('Log in with the sandbox owner key', ['login', '--api-key', owner, '--base-url', info.url])
-  const org = step('Create an organization', ['organization', 'create', '--name', 'Demo Org', '--size', '2-10', '--json'], {json: true})
+  const org = step(
+    'Create an organization',
+    ['organization', 'create', '--name', 'Demo Org', '--size', '2-10', '--json'],
+    {json: true},
+  )
   console.log(`organizationId: ${org.data.organizationId}`)
   step('Create an organization key (the headline)', [
-    'organization', 'create-key',
-    '--organization-id', org.data.organizationId,
-    '--name', 'CI Deploy Key',
-    '--scopes', 'deploy:use-case,workflows:trigger',
-    '--expires-in-days', '30',
+    'organization',
+    'create-key',
+    '--organization-id',
+    org.data.organizationId,
+    '--name',
+    'CI Deploy Key',
+    '--scopes',
+    'deploy:use-case,workflows:trigger',
+    '--expires-in-days',
+    '30',
   ])
   step('Who am I, with the new key (now the active profile)', ['whoami'])
   step('Profiles', ['profile', 'list'])

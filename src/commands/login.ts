@@ -27,10 +27,14 @@ The profile is named --name, or after the organization (organization keys) or th
 
   static override examples = [
     {description: 'Log in with a masked prompt', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Pipe the key from a secret store', command: 'op read op://vault/codika/key | <%= config.bin %> <%= command.id %> --name acme-prod'},
+    {
+      description: 'Pipe the key from a secret store',
+      command: 'op read op://vault/codika/key | <%= config.bin %> <%= command.id %> --name acme-prod',
+    },
     {
       description: 'Log in to a local sandbox',
-      command: '<%= config.bin %> <%= command.id %> --api-key "$SANDBOX_KEY" --base-url http://127.0.0.1:8787 --name sandbox',
+      command:
+        '<%= config.bin %> <%= command.id %> --api-key "$SANDBOX_KEY" --base-url http://127.0.0.1:8787 --name sandbox',
     },
     {
       description: 'Save without asking the platform (the type comes from the prefix)',
@@ -41,12 +45,18 @@ The profile is named --name, or after the organization (organization keys) or th
   static override flags = {
     'api-key': Flags.string({summary: 'The API key to log in with (default: prompt, or the first line of stdin).'}),
     'base-url': Flags.string({
-      summary: 'Platform base URL to verify against and save in the profile (default: CODIKA_BASE_URL, else production).',
+      summary:
+        'Platform base URL to verify against and save in the profile (default: CODIKA_BASE_URL, else production).',
       aliases: ['api-url'],
     }),
     name: Flags.string({summary: 'Profile name (default: derived from the organization or key name).'}),
-    'skip-verify': Flags.boolean({summary: 'Save the key without asking the platform; the type comes from its prefix.'}),
-    force: Flags.boolean({char: 'f', summary: 'Replace a profile of that name that holds a different key, without asking.'}),
+    'skip-verify': Flags.boolean({
+      summary: 'Save the key without asking the platform; the type comes from its prefix.',
+    }),
+    force: Flags.boolean({
+      char: 'f',
+      summary: 'Replace a profile of that name that holds a different key, without asking.',
+    }),
   }
 
   async run() {
@@ -57,7 +67,10 @@ The profile is named --name, or after the organization (organization keys) or th
     // An unreadable profile file stops us before the key is asked for or sent anywhere.
     const before = this.store.read()
 
-    const apiKey = checkKey(flags['api-key'] ?? (await readKey(json)), flags['api-key'] === undefined ? 'the input' : '--api-key')
+    const apiKey = checkKey(
+      flags['api-key'] ?? (await readKey(json)),
+      flags['api-key'] === undefined ? 'the input' : '--api-key',
+    )
     registerSecret(apiKey)
 
     // Without a terminal to ask on, a refused replace is known before anything is sent.
@@ -73,7 +86,12 @@ The profile is named --name, or after the organization (organization keys) or th
     const planned = planLogin(this.store.read(), profile, name)
     if (planned.action === 'replaced' && !flags.force) {
       const asked = canPrompt(json)
-      if (!asked || !(await confirm(`Profile "${planned.name}" holds a different key (${maskKey(planned.existing!.apiKey)}). Replace it?`)))
+      if (
+        !asked ||
+        !(await confirm(
+          `Profile "${planned.name}" holds a different key (${maskKey(planned.existing!.apiKey)}). Replace it?`,
+        ))
+      )
         throw replaceRefused(planned, asked)
       confirmedKey = planned.existing!.apiKey
     }
@@ -95,7 +113,14 @@ The profile is named --name, or after the organization (organization keys) or th
     }
   }
 
-  private print(name: string, action: LoginAction, data: VerifyApiKeyData | undefined, type: string, maskedKey: string, baseUrl: string) {
+  private print(
+    name: string,
+    action: LoginAction,
+    data: VerifyApiKeyData | undefined,
+    type: string,
+    maskedKey: string,
+    baseUrl: string,
+  ) {
     const what = {created: 'Saved', refreshed: 'Refreshed', replaced: 'Replaced'}[action]
     this.log(
       [

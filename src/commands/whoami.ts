@@ -23,7 +23,10 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
   static override examples = [
     {description: 'The active profile', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Another profile', command: '<%= config.bin %> <%= command.id %> --profile sandbox'},
-    {description: 'A key from the environment, as JSON', command: 'CODIKA_API_KEY=ckp_... <%= config.bin %> <%= command.id %> --json'},
+    {
+      description: 'A key from the environment, as JSON',
+      command: 'CODIKA_API_KEY=ckp_... <%= config.bin %> <%= command.id %> --json',
+    },
   ]
 
   /** What a failed run adds to its JSON error document: the local facts, marked unverified. */
@@ -35,13 +38,18 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
     const warnedAlready = this.warnings.length > 0
     const facts = sourceFacts(credentials)
     const cached = cachedDetails(credentials, () => this.store.read())
-    this.unverified = {verified: false, ...facts, cached: cached ? detailsFromProfile(cached.profile, credentials.apiKey) : null}
+    this.unverified = {
+      verified: false,
+      ...facts,
+      cached: cached ? detailsFromProfile(cached.profile, credentials.apiKey) : null,
+    }
 
     let envelope
     try {
       envelope = await this.withSpinner('Verifying the key', () => verifyKey(this.client()))
     } catch (error) {
-      if (!this.jsonEnabled()) this.log(whoamiText(detailsFromProfile(cached?.profile, credentials.apiKey), facts, false))
+      if (!this.jsonEnabled())
+        this.log(whoamiText(detailsFromProfile(cached?.profile, credentials.apiKey), facts, false))
       throw error
     }
     this.unverified = undefined

@@ -32,7 +32,9 @@ const hook: Hook.CommandNotFound = async function (options) {
     const document: ErrorJson = {success: false, error: {code: 'COMMAND_NOT_FOUND', message, hint}, requestId: null}
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`)
   } else {
-    process.stderr.write(`${paint('red', 'Error:', process.stderr)} ${message}\n${paint('dim', 'Hint:', process.stderr)} ${hint}\n`)
+    process.stderr.write(
+      `${paint('red', 'Error:', process.stderr)} ${message}\n${paint('dim', 'Hint:', process.stderr)} ${hint}\n`,
+    )
   }
   this.exit(EXIT.USAGE)
 }

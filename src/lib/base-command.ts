@@ -19,7 +19,7 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
 /** What a failed command prints with --json. */
 export interface ErrorJson {
   success: false
-  error: {code: ErrorCode | string; message: string; hint?: string; status?: number}
+  error: {code: ErrorCode; message: string; hint?: string; status?: number}
   requestId: string | null
 }
 
@@ -126,11 +126,17 @@ export function toCodikaError(err: unknown): CodikaError {
     .trim()
   if (e?.parse !== undefined || e?.oclif?.exit === 2) {
     const missing = /Missing required flag ([\w-]+)/.exec(message)
-    if (missing) return new CodikaError('MISSING_FLAG', `Missing required flag --${missing[1]}.`, {exitCode: 2, hint: 'See --help.'})
+    if (missing)
+      return new CodikaError('MISSING_FLAG', `Missing required flag --${missing[1]}.`, {
+        exitCode: 2,
+        hint: 'See --help.',
+      })
     // oclif's wording for a flag with `options` ("Expected --size=x to be one of: a, b") rephrased as ours.
     const option = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(message)
     if (option)
-      return new CodikaError('INVALID_FLAG', `--${option[1]} must be one of: ${option[3]} (got "${option[2]}").`, {exitCode: 2})
+      return new CodikaError('INVALID_FLAG', `--${option[1]} must be one of: ${option[3]} (got "${option[2]}").`, {
+        exitCode: 2,
+      })
     const flat = message.replace(/^The following errors? occurred:\s*/, '').replace(/\s*\n\s*/g, '; ')
     const code: ErrorCode = /argument|arg\b|args\b/i.test(flat) ? 'INVALID_ARGUMENT' : 'INVALID_FLAG'
     return new CodikaError(code, flat, {exitCode: 2, hint: 'See --help.'})
@@ -143,7 +149,11 @@ export function toCodikaError(err: unknown): CodikaError {
 
 export abstract class PlatformCommand<T extends typeof Command> extends BaseCommand<T> {
   static override baseFlags = {
-    profile: Flags.string({char: 'p', summary: 'Use a specific profile instead of the active one.', helpGroup: 'GLOBAL'}),
+    profile: Flags.string({
+      char: 'p',
+      summary: 'Use a specific profile instead of the active one.',
+      helpGroup: 'GLOBAL',
+    }),
     'api-url': Flags.string({summary: 'Override the API base URL.', helpGroup: 'GLOBAL'}),
     'api-key': Flags.string({summary: 'Override the API key.', helpGroup: 'GLOBAL'}),
   }
@@ -155,9 +165,8 @@ export abstract class PlatformCommand<T extends typeof Command> extends BaseComm
   protected credentials(): Credentials {
     if (this.credentialsCache) return this.credentialsCache
     const flags = this.flags as {profile?: string; 'api-url'?: string; 'api-key'?: string}
-    const c = resolveCredentials(
-      {apiKey: flags['api-key'], apiUrl: flags['api-url'], profile: flags.profile},
-      () => this.store.read(),
+    const c = resolveCredentials({apiKey: flags['api-key'], apiUrl: flags['api-url'], profile: flags.profile}, () =>
+      this.store.read(),
     )
     registerSecret(c.apiKey)
     this.credentialsCache = c

@@ -134,7 +134,11 @@ function urlFrom(
   if (envUrl !== undefined) return {baseUrl: envUrl, urlSource: 'env'}
   if (profile?.baseUrl) {
     try {
-      return {baseUrl: parseBaseUrl(profile.baseUrl, `The baseUrl of profile "${profileName}"`), urlSource: 'profile', urlProfileName: profileName}
+      return {
+        baseUrl: parseBaseUrl(profile.baseUrl, `The baseUrl of profile "${profileName}"`),
+        urlSource: 'profile',
+        urlProfileName: profileName,
+      }
     } catch (error) {
       throw new CodikaError('CONFIG_UNREADABLE', (error as Error).message, {
         hint: `Fix it with \`codika login --name ${profileName} --base-url <url>\` or edit the profile file.`,

@@ -2,6 +2,7 @@
 
 export type ErrorCode =
   | 'API_ERROR'
+  | 'COMMAND_NOT_FOUND'
   | 'CONFIG_UNREADABLE'
   | 'CONFIG_UNWRITABLE'
   | 'HTTP_ERROR'

@@ -7,7 +7,20 @@
 // "The only one": every module of node_modules/@oclif/core that a package export names is put into Node's module
 // cache, holding the bundle's objects. codika's own modules, oclif's plugins and a plugin importing 'codika' all
 // resolve '@oclif/core' there, so one Config, one Command class and one set of flag helpers serve the process.
-import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import {createRequire, Module} from 'node:module'
 import {homedir, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'

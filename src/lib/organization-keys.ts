@@ -12,7 +12,13 @@ import {usageError} from './errors.js'
 import {slugify, uniqueName} from './profiles/names.js'
 import type {ProfileStore} from './profiles/store.js'
 import type {Profile} from './profiles/types.js'
-import {closestScope, isOrganizationScope, ORGANIZATION_SCOPE_NAMES, PERSONAL_SCOPE_NAMES, splitScopes} from './scopes.js'
+import {
+  closestScope,
+  isOrganizationScope,
+  ORGANIZATION_SCOPE_NAMES,
+  PERSONAL_SCOPE_NAMES,
+  splitScopes,
+} from './scopes.js'
 
 /** A required text flag: trimmed, and not empty. */
 export function requireText(raw: string, flag: string): string {
@@ -41,10 +47,18 @@ export function parseScopes(raw: string, flag = 'scopes'): string[] {
 export function parseExpiresInDays(raw: string): number {
   const text = raw.trim()
   if (!/^\d+$/.test(text))
-    throw usageError('INVALID_FLAG', `--expires-in-days must be a whole number of days (got "${raw}").`, 'For example --expires-in-days 90.')
+    throw usageError(
+      'INVALID_FLAG',
+      `--expires-in-days must be a whole number of days (got "${raw}").`,
+      'For example --expires-in-days 90.',
+    )
   const days = Number(text)
   if (days < 1 || !Number.isSafeInteger(days))
-    throw usageError('INVALID_FLAG', `--expires-in-days must be at least 1 (got "${raw}").`, 'Leave it out for a key that never expires.')
+    throw usageError(
+      'INVALID_FLAG',
+      `--expires-in-days must be at least 1 (got "${raw}").`,
+      'Leave it out for a key that never expires.',
+    )
   return days
 }
 
@@ -69,7 +83,10 @@ export function createKeyRequest(flags: CreateKeyFlags): CreateOrganizationKeyRe
 }
 
 /** The base URL to remember for a profile: without the endpoint path an --api-url may carry; none for production. */
-export function profileBaseUrl(baseUrl: string, endpoint: Endpoint = ENDPOINTS.createOrganizationKey): string | undefined {
+export function profileBaseUrl(
+  baseUrl: string,
+  endpoint: Endpoint = ENDPOINTS.createOrganizationKey,
+): string | undefined {
   const url = new URL(baseUrl)
   const suffix = `/${endpoint.path}`
   let path = url.pathname.replace(/\/+$/, '')
@@ -143,7 +160,11 @@ export function updateKeyRequest(flags: UpdateKeyFlags): UpdateOrganizationKeyRe
  * `keyId` on the same platform (a key id means nothing on another one). Writes only when one matches;
  * returns the names of the refreshed profiles.
  */
-export async function refreshKeyProfiles(store: ProfileStore, data: UpdateOrganizationKeyData, baseUrl: string): Promise<string[]> {
+export async function refreshKeyProfiles(
+  store: ProfileStore,
+  data: UpdateOrganizationKeyData,
+  baseUrl: string,
+): Promise<string[]> {
   const platform = profileBaseUrl(baseUrl, ENDPOINTS.updateOrganizationKey)
   const holders = (profiles: Record<string, Profile>) =>
     Object.entries(profiles).filter(([, p]) => p.keyId === data.keyId && sameBaseUrl(p.baseUrl, platform))

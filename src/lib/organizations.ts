@@ -24,7 +24,8 @@ export function sniffImageType(bytes: Uint8Array): LogoMimeType | undefined {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg'
   if (b.length >= 8 && b.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png'
   // WebP is a RIFF container: "RIFF", four bytes of length, then "WEBP".
-  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'image/webp'
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP')
+    return 'image/webp'
   return undefined
 }
 
@@ -144,7 +145,8 @@ export function createOrganizationRequest(flags: CreateOrganizationFlags): Creat
 
   const baseUrl = flags['n8n-base-url']
   const apiKey = flags['n8n-api-key']
-  const together = 'Give both --n8n-base-url and --n8n-api-key for a self-hosted n8n, or neither for the platform-managed one.'
+  const together =
+    'Give both --n8n-base-url and --n8n-api-key for a self-hosted n8n, or neither for the platform-managed one.'
   if (baseUrl !== undefined && apiKey === undefined)
     throw usageError('MISSING_FLAG', '--n8n-base-url needs --n8n-api-key: a self-hosted n8n takes both.', together)
   if (apiKey !== undefined && baseUrl === undefined)

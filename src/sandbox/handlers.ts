@@ -156,6 +156,11 @@ function requireTrimmed(value: unknown, what: string): string | undefined {
   return trimmed
 }
 
+/** A request value inside a message: strings as they are, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
 // ---- Endpoints ------------------------------------------------------------------------------
 
 export const verifyApiKey: Handler = async (context, call) => {
@@ -193,14 +198,14 @@ export const createOrganization: Handler = async (context, call) => {
   if (fields.size !== undefined && !(ORGANIZATION_SIZES as readonly unknown[]).includes(fields.size)) {
     throw new ApiError(
       400,
-      `Invalid size: ${String(fields.size)}. Valid sizes: ${ORGANIZATION_SIZES.join(', ')}`,
+      `Invalid size: ${shown(fields.size)}. Valid sizes: ${ORGANIZATION_SIZES.join(', ')}`,
       'INVALID_REQUEST',
     )
   }
   if (fields.logoMimeType !== undefined && !isLogoMimeType(fields.logoMimeType)) {
     throw new ApiError(
       400,
-      `Invalid logoMimeType: ${String(fields.logoMimeType)}. Valid types: ${LOGO_MIME_TYPES.join(', ')}`,
+      `Invalid logoMimeType: ${shown(fields.logoMimeType)}. Valid types: ${LOGO_MIME_TYPES.join(', ')}`,
       'INVALID_REQUEST',
     )
   }
@@ -286,16 +291,18 @@ export const createOrganizationKey: Handler = async (context, call) => {
   }
   requireKeyManager(context, key, organization.id)
 
-  const {apiKey: rawKey, record} = recordUse(context, call, () => context.store.createKey({
-    type: 'org-api-key',
-    name: name!,
-    description: request.description,
-    scopes: scopes!,
-    organizationId: organization.id,
-    createdBy: key.personId,
-    createdAt: at,
-    expiresAt,
-  }))
+  const {apiKey: rawKey, record} = recordUse(context, call, () =>
+    context.store.createKey({
+      type: 'org-api-key',
+      name: name!,
+      description: request.description,
+      scopes: scopes!,
+      organizationId: organization.id,
+      createdBy: key.personId,
+      createdAt: at,
+      expiresAt,
+    }),
+  )
   const data: CreateOrganizationKeyData = {
     keyId: record.id,
     apiKey: rawKey,

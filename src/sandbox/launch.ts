@@ -38,9 +38,13 @@ export async function launchSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Only errors that name a path: an EACCES from listen() is about the port, not the file.
     if (e.path && e.code && Object.hasOwn(FILE_ERRORS, e.code)) {
       const file = options.dataFile ?? e.path
-      throw new CodikaError('SANDBOX_ERROR', `Cannot use the data file ${file}: ${FILE_ERRORS[e.code]} (${e.code}, ${e.syscall} ${e.path}).`, {
-        hint: 'Choose another file with --data.',
-      })
+      throw new CodikaError(
+        'SANDBOX_ERROR',
+        `Cannot use the data file ${file}: ${FILE_ERRORS[e.code]} (${e.code}, ${e.syscall} ${e.path}).`,
+        {
+          hint: 'Choose another file with --data.',
+        },
+      )
     }
     if (e.code === 'EADDRINUSE')
       throw new CodikaError('SANDBOX_ERROR', `Port ${options.port} on ${options.host} is already in use.`, {
@@ -107,7 +111,8 @@ export async function saveOwnerProfile(store: ProfileStore, seeded: SeededSandbo
 /** The human banner: where it listens, and the seeded keys the one time they exist. */
 export function sandboxBanner(sandbox: Sandbox, profile: string | null): string {
   const lines = [`Codika sandbox listening on ${sandbox.url}`, `  Data: ${sandbox.dataFile}`]
-  if (sandbox.clockOffsetMs) lines.push(`  Clock shifted by ${sandbox.clockOffsetMs / 1000} s (CODIKA_SANDBOX_CLOCK_OFFSET)`)
+  if (sandbox.clockOffsetMs)
+    lines.push(`  Clock shifted by ${sandbox.clockOffsetMs / 1000} s (CODIKA_SANDBOX_CLOCK_OFFSET)`)
   const seeded = sandbox.seeded
   if (seeded) {
     lines.push(

@@ -99,9 +99,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // Compiled now so the first request does not pay for it.
   await Promise.all(
-    [...ROUTES.values()].filter(({endpoint}) => endpoint !== 'verifyApiKey').map(({endpoint}) =>
-      validator(`${endpoint}.request`),
-    ),
+    [...ROUTES.values()]
+      .filter(({endpoint}) => endpoint !== 'verifyApiKey')
+      .map(({endpoint}) => validator(`${endpoint}.request`)),
   )
 
   const store = SandboxStore.open(dataFile, {reset: options.reset})
@@ -225,7 +225,8 @@ async function serve(
     send(res, 200, {success: true, data, requestId}, requestId)
   } catch (error) {
     const apiError = error instanceof ApiError ? error : undefined
-    if (!apiError) log(`internal error on ${req.method} ${path} (${requestId}): ${(error as Error).stack ?? error}`)
+    if (!apiError)
+      log(`internal error on ${req.method} ${path} (${requestId}): ${(error as Error).stack ?? String(error)}`)
     const refusal = apiError ?? new ApiError(500, 'Internal sandbox error', 'INTERNAL_ERROR')
     status = refusal.status
     sendError(res, requestId, refusal)

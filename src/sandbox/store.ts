@@ -528,8 +528,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A nullable TEXT column (or a number read back from one) as an optional string. */
 const optional = (value: unknown): string | undefined =>
-  value === null || value === undefined ? undefined : String(value)
+  value === null || value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value)
 
 function toOrganization(row: Row): Organization {
   return stripUndefined({

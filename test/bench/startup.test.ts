@@ -2,7 +2,19 @@
 // build's bundle with its code cache, and the manifest that lets oclif answer without importing every command.
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, relative, sep} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -42,7 +54,9 @@ const slash = (path: string) => path.split(sep).join('/')
 const BUNDLE = slash(join(ROOT, 'dist', 'oclif-core.cjs'))
 /** The modules in the bundle, from its second line (scripts/build.mjs). */
 const bundled = (): string[] =>
-  (JSON.parse(readFileSync(BUNDLE, 'utf8').split('\n', 2)[1].slice(2)) as string[]).map((path) => slash(join(ROOT, path)))
+  (JSON.parse(readFileSync(BUNDLE, 'utf8').split('\n', 2)[1].slice(2)) as string[]).map((path) =>
+    slash(join(ROOT, path)),
+  )
 
 let home: {home: string; cleanup(): void}
 let platform: FakePlatform
@@ -99,13 +113,19 @@ describe('start-up: quick commands load nothing heavy', () => {
   it('the trace sees both ES modules and CommonJS ones (else the checks below would prove nothing)', async () => {
     const command = await traced(createKey(platform.route('trace')))
     assert.equal(command.code, 0, command.stderr)
-    assert.ok(command.files.includes(slash(join(ROOT, 'dist', 'commands', 'organization', 'create-key.js'))), 'the command (an ES module) is in the trace')
+    assert.ok(
+      command.files.includes(slash(join(ROOT, 'dist', 'commands', 'organization', 'create-key.js'))),
+      'the command (an ES module) is in the trace',
+    )
     const run = await traced(['organization', 'create-key', '--help'])
     assert.equal(run.code, 0, run.stderr)
     assert.ok(run.files.includes(slash(BIN)), 'bin/run.js (CommonJS) is in the trace')
     assert.ok(run.files.includes(BUNDLE), 'the bundle of oclif (CommonJS) is in the trace')
     // What the bundle holds counts as loaded: the checks below see every module of it.
-    assert.ok(loaded(run, /\/node_modules\/@oclif\/core\/lib\/config\/config\.js$/).length > 0, 'oclif core is in the trace')
+    assert.ok(
+      loaded(run, /\/node_modules\/@oclif\/core\/lib\/config\/config\.js$/).length > 0,
+      'oclif core is in the trace',
+    )
   })
 
   it('codika --version', async () => {
@@ -138,19 +158,29 @@ describe('start-up: quick commands load nothing heavy', () => {
     assert.ok(loaded(viaOclif, /\/node_modules\/@oclif\/core\//).length > 0)
   })
 
-  it('a real create-key validates with the validators generated at build time (no ajv compiler), sends with Node\'s fetch (no undici), and loads no sandbox, prompt or table', async () => {
+  it("a real create-key validates with the validators generated at build time (no ajv compiler), sends with Node's fetch (no undici), and loads no sandbox, prompt or table", async () => {
     const run = await traced(createKey(platform.route('startup')))
     assert.equal(run.code, 0, run.stderr)
     assert.equal(platform.requestsTo('startup').length, 1)
     // The positive control: lazily imported modules do show up in the trace.
-    assert.ok(loaded(run, /\/dist\/lib\/api\/validators\.generated\.js$/).length > 0, 'the generated validators checked the messages')
-    assert.deepEqual(loaded(run, /\/node_modules\/ajv\/dist\/(ajv|core|compile\/index)\.js$/), [], 'no schema compiled at run time')
+    assert.ok(
+      loaded(run, /\/dist\/lib\/api\/validators\.generated\.js$/).length > 0,
+      'the generated validators checked the messages',
+    )
+    assert.deepEqual(
+      loaded(run, /\/node_modules\/ajv\/dist\/(ajv|core|compile\/index)\.js$/),
+      [],
+      'no schema compiled at run time',
+    )
     assertLoadsNone(run, ['undici', 'the sandbox', 'node-sqlite3-wasm', '@inquirer', '@oclif/table', 'ink', 'react'])
   })
 
   it('with a proxy configured, create-key loads undici for its proxy agent', async () => {
     // NO_PROXY names the host, so the request still goes straight to the fake platform.
-    const run = await traced(createKey(platform.route('startup-proxy')), {HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1'})
+    const run = await traced(createKey(platform.route('startup-proxy')), {
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1',
+    })
     assert.equal(run.code, 0, run.stderr)
     assert.equal(platform.requestsTo('startup-proxy').length, 1)
     assert.ok(loaded(run, /\/node_modules\/undici\//).length > 0, 'undici sent the request')
@@ -172,12 +202,21 @@ describe('start-up: @oclif/core from the bundle', () => {
   it('the bundle holds @oclif/core at the installed version, and nothing heavy', () => {
     const bytes = readFileSync(BUNDLE)
     // The loader reads it as Latin-1: that reads ASCII right, and nothing else.
-    assert.equal(bytes.findIndex((byte) => byte > 0x7f), -1, 'the bundle is ASCII')
+    assert.equal(
+      bytes.findIndex((byte) => byte > 0x7f),
+      -1,
+      'the bundle is ASCII',
+    )
     const header = readHeader(bytes.toString('latin1'))
     assert.equal(header?.core, corePackage.version)
     const inside = bundled()
     assert.ok(inside.some((path) => path.endsWith('/node_modules/@oclif/core/lib/config/config.js')))
-    for (const [name, pattern] of HEAVY) assert.deepEqual(inside.filter((path) => pattern.test(path)), [], `${name} is bundled`)
+    for (const [name, pattern] of HEAVY)
+      assert.deepEqual(
+        inside.filter((path) => pattern.test(path)),
+        [],
+        `${name} is bundled`,
+      )
   })
 
   it("codika's commands, their hooks and oclif's own plugins all run on the bundle's @oclif/core (one copy in the process)", async () => {
@@ -190,14 +229,18 @@ describe('start-up: @oclif/core from the bundle', () => {
       assert.ok(run.files.includes(BUNDLE))
       assert.deepEqual(secondCore(run), [])
     }
-    assert.ok(plugins.files.some((path) => path.includes('/node_modules/@oclif/plugin-plugins/lib/commands/')), 'the control: the plugin command ran')
+    assert.ok(
+      plugins.files.some((path) => path.includes('/node_modules/@oclif/plugin-plugins/lib/commands/')),
+      'the control: the plugin command ran',
+    )
   })
 
   it('changes no output: help pages, usage errors and an unknown command read as with oclif from node_modules', async (t) => {
     // A copy of the package without the bundle: bin/run.js falls back to node_modules/@oclif/core there.
     const plain = mkdtempSync(join(tmpdir(), 'codika-no-bundle-'))
     t.after(() => rmSync(plain, {recursive: true, force: true}))
-    for (const entry of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) cpSync(join(ROOT, entry), join(plain, entry), {recursive: true})
+    for (const entry of ['bin', 'dist', 'package.json', 'oclif.manifest.json'])
+      cpSync(join(ROOT, entry), join(plain, entry), {recursive: true})
     rmSync(join(plain, 'dist', 'oclif-core.cjs'))
     symlinkSync(join(ROOT, 'node_modules'), join(plain, 'node_modules'), 'junction')
     const cases = [
@@ -216,7 +259,11 @@ describe('start-up: @oclif/core from the bundle', () => {
       // The control: the copy ran oclif from its own modules.
       assert.ok(unbundled.files.some((path) => path.endsWith('/node_modules/@oclif/core/lib/config/config.js')))
       assert.deepEqual(
-        {code: unbundled.code, stdout: unbundled.stdout, stderr: unbundled.stderr.replaceAll(plain, ROOT.replace(/[\\/]$/, ''))},
+        {
+          code: unbundled.code,
+          stdout: unbundled.stdout,
+          stderr: unbundled.stderr.replaceAll(plain, ROOT.replace(/[\\/]$/, '')),
+        },
         {code: bundled.code, stdout: bundled.stdout, stderr: bundled.stderr},
         args.join(' '),
       )
@@ -227,7 +274,12 @@ describe('start-up: @oclif/core from the bundle', () => {
     const cacheHome = (name: string) => join(home.home, name)
     const cacheFile = (name: string) => {
       const {hash} = readHeader(readFileSync(BUNDLE, 'utf8'))!
-      return join(cacheHome(name), 'codika', 'code-cache', `oclif-core-${hash}-node${process.versions.node}-${process.arch}.bin`)
+      return join(
+        cacheHome(name),
+        'codika',
+        'code-cache',
+        `oclif-core-${hash}-node${process.versions.node}-${process.arch}.bin`,
+      )
     }
     const help = (env: Record<string, string>) => traced(['organization', 'create-key', '--help'], env)
 
@@ -290,7 +342,9 @@ describe('start-up: the manifest', () => {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) return sourceCommandIds(path)
       if (!entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) return []
-      const parts = relative(join(ROOT, 'src', 'commands'), path).slice(0, -'.ts'.length).split(sep)
+      const parts = relative(join(ROOT, 'src', 'commands'), path)
+        .slice(0, -'.ts'.length)
+        .split(sep)
       if (parts.at(-1) === 'index') parts.pop()
       return [parts.join(':')]
     })

@@ -28,9 +28,24 @@ describe('bin/dev.js', () => {
   })
 
   it('runs a command from src/commands, not the compiled dist/', () => {
-    const result = dev(['organization', 'create-key', '--organization-id', 'o', '--name', 'n', '--scopes', 'nope', '--api-key', 'ckp_DevKey0123456789', '--json'], {
-      DEBUG: 'oclif:config:ts-path',
-    })
+    const result = dev(
+      [
+        'organization',
+        'create-key',
+        '--organization-id',
+        'o',
+        '--name',
+        'n',
+        '--scopes',
+        'nope',
+        '--api-key',
+        'ckp_DevKey0123456789',
+        '--json',
+      ],
+      {
+        DEBUG: 'oclif:config:ts-path',
+      },
+    )
     assert.equal(result.status, 2, result.stderr)
     assert.equal(JSON.parse(result.stdout).error.code, 'UNKNOWN_SCOPE')
     assert.match(result.stderr, /Found source directory for \S+dist\/commands at \S+src\/commands/)

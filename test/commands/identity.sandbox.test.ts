@@ -22,7 +22,9 @@ describe('against the sandbox', {concurrency: true}, () => {
   it('login (piped) → create-key → login with the new key → whoami → list', async () => {
     const h = home()
     const owner = sandbox.seeded!.owner
-    const login = await runCli(h, ['login', '--base-url', sandbox.url, '--name', 'owner', '--json'], {input: `${owner.apiKey}\n`})
+    const login = await runCli(h, ['login', '--base-url', sandbox.url, '--name', 'owner', '--json'], {
+      input: `${owner.apiKey}\n`,
+    })
     assert.equal(login.code, 0, login.stdout + login.stderr)
     const loginDoc = onlyJson(login)
     assert.equal(loginDoc.verified, true)
@@ -30,8 +32,16 @@ describe('against the sandbox', {concurrency: true}, () => {
     assert.equal(readConfig(h).profiles.owner.baseUrl, sandbox.url)
 
     const created = await runCli(h, [
-      'organization', 'create-key', '--organization-id', sandbox.seeded!.organizationId,
-      '--name', 'Deploy Bot', '--scopes', 'deploy:use-case', '--no-save', '--json',
+      'organization',
+      'create-key',
+      '--organization-id',
+      sandbox.seeded!.organizationId,
+      '--name',
+      'Deploy Bot',
+      '--scopes',
+      'deploy:use-case',
+      '--no-save',
+      '--json',
     ])
     assert.equal(created.code, 0, created.stdout + created.stderr)
     const orgKey: string = onlyJson(created).data.apiKey
@@ -51,7 +61,10 @@ describe('against the sandbox', {concurrency: true}, () => {
     assertNoLeak(whoami, [owner.apiKey, orgKey])
 
     const list = onlyJson(await runCli(h, ['profiles', '--json']))
-    assert.deepEqual(list.profiles.map((p: {name: string}) => p.name), ['owner', 'sandbox-org'])
+    assert.deepEqual(
+      list.profiles.map((p: {name: string}) => p.name),
+      ['owner', 'sandbox-org'],
+    )
     assert.equal(list.activeProfile, 'sandbox-org')
     assert.ok(!JSON.stringify(list).includes(orgKey))
   })
@@ -59,7 +72,11 @@ describe('against the sandbox', {concurrency: true}, () => {
   it('a key the sandbox does not know: login and whoami exit 1 with the platform’s message', async () => {
     const h = home()
     const bogus = 'ckp_NotARealKey0123456789abcdef'
-    const login = assertJsonFailure(await runCli(h, ['login', '--api-key', bogus, '--base-url', sandbox.url, '--json']), 1, 'KEY_REJECTED')
+    const login = assertJsonFailure(
+      await runCli(h, ['login', '--api-key', bogus, '--base-url', sandbox.url, '--json']),
+      1,
+      'KEY_REJECTED',
+    )
     assert.equal(login.error.status, 401)
     const whoami = await runCli(h, ['whoami', '--api-key', bogus, '--api-url', sandbox.url])
     assert.equal(whoami.code, 1)
@@ -73,8 +90,21 @@ describe('against the sandbox', {concurrency: true}, () => {
     try {
       const h = home()
       const created = await runCli(h, [
-        'organization', 'create-key', '--organization-id', own.seeded!.organizationId, '--name', 'Short Lived',
-        '--scopes', 'deploy:use-case', '--expires-in-days', '1', '--api-key', own.seeded!.owner.apiKey, '--api-url', own.url, '--json',
+        'organization',
+        'create-key',
+        '--organization-id',
+        own.seeded!.organizationId,
+        '--name',
+        'Short Lived',
+        '--scopes',
+        'deploy:use-case',
+        '--expires-in-days',
+        '1',
+        '--api-key',
+        own.seeded!.owner.apiKey,
+        '--api-url',
+        own.url,
+        '--json',
       ])
       assert.equal(created.code, 0, created.stdout + created.stderr)
       const profile = onlyJson(created).profile

@@ -12,7 +12,9 @@ after(cleanup)
 
 it('20 concurrent logins leave 20 profiles, valid JSON, and no stray temporary or lock file', async () => {
   const keys = Array.from({length: 20}, (_, i) => `cko_Concurrent${String(i).padStart(2, '0')}Secret0123456789`)
-  const results = await Promise.all(keys.map((key) => runCli(home, ['login', '--api-key', key, '--skip-verify', '--json'], {timeoutMs: 120_000})))
+  const results = await Promise.all(
+    keys.map((key) => runCli(home, ['login', '--api-key', key, '--skip-verify', '--json'], {timeoutMs: 120_000})),
+  )
 
   const names = new Set<string>()
   for (const [i, result] of results.entries()) {
@@ -28,7 +30,12 @@ it('20 concurrent logins leave 20 profiles, valid JSON, and no stray temporary o
   const file = readConfig(home)
   assert.equal(Object.keys(file.profiles).length, 20)
   assert.deepEqual(new Set(Object.keys(file.profiles)), names)
-  assert.deepEqual(Object.values(file.profiles).map((p: any) => p.apiKey).sort(), [...keys].sort())
+  assert.deepEqual(
+    Object.values(file.profiles)
+      .map((p: any) => p.apiKey)
+      .sort(),
+    [...keys].sort(),
+  )
   assert.ok(names.has(file.activeProfile), 'the active profile is one of them')
   assert.deepEqual(readdirSync(dirname(configFile(home))), ['config.json'])
 })

@@ -21,7 +21,12 @@ const ORG_DATA = {
   expiresAt: '2099-01-01T00:00:00.000Z',
   lastUsedAt: '2026-02-01T00:00:00.000Z',
 }
-const PERSONAL_DATA = {type: 'personal-api-key', keyName: "Jane's Laptop", keyPrefix: 'ckp_PeRs0nal', scopes: ['organizations:create']}
+const PERSONAL_DATA = {
+  type: 'personal-api-key',
+  keyName: "Jane's Laptop",
+  keyPrefix: 'ckp_PeRs0nal',
+  scopes: ['organizations:create'],
+}
 
 let platform: FakePlatform
 const homes = tempHomes()
@@ -113,7 +118,11 @@ describe('login: verified', {concurrency: true}, () => {
     assertNoLeak(human, [ORG_KEY])
     assert.equal(fileBytes(configFile(h)), null, 'no profile file was written')
 
-    const doc = assertJsonFailure(await runCli(h, ['login', '--api-key', ORG_KEY, '--base-url', url, '--json']), 1, 'KEY_REJECTED')
+    const doc = assertJsonFailure(
+      await runCli(h, ['login', '--api-key', ORG_KEY, '--base-url', url, '--json']),
+      1,
+      'KEY_REJECTED',
+    )
     assert.equal(doc.requestId, 'req-401')
     assert.equal(doc.error.status, 401)
     assert.equal(fileBytes(configFile(h)), null)
@@ -121,7 +130,10 @@ describe('login: verified', {concurrency: true}, () => {
 
   it('a rejected key leaves an existing file exactly as it was', async () => {
     const h = home()
-    const path = writeConfig(h, {activeProfile: 'keep', profiles: {keep: {apiKey: PERSONAL_KEY, type: 'personal-api-key'}}})
+    const path = writeConfig(h, {
+      activeProfile: 'keep',
+      profiles: {keep: {apiKey: PERSONAL_KEY, type: 'personal-api-key'}},
+    })
     const before = fileBytes(path)
     const prefix = `r${++routes}`
     const url = platform.route(prefix, {status: 401, json: errorEnvelope('Key expired')})
@@ -260,7 +272,9 @@ describe('login: the saved base URL', {concurrency: true}, () => {
     assert.equal(platform.requestsTo(env.prefix).length, 1)
     assert.equal(readConfig(h).profiles['acme-corp'].baseUrl, env.url)
 
-    const result = await runCli(h, ['login', '--api-key', PERSONAL_KEY, '--base-url', flag.url], {env: {CODIKA_BASE_URL: env.url}})
+    const result = await runCli(h, ['login', '--api-key', PERSONAL_KEY, '--base-url', flag.url], {
+      env: {CODIKA_BASE_URL: env.url},
+    })
     assert.equal(result.code, 0, result.stderr)
     assert.equal(platform.requestsTo(env.prefix).length, 1, 'nothing more sent to CODIKA_BASE_URL')
     assert.equal(readConfig(h).profiles['jane-s-laptop'].baseUrl, flag.url)
@@ -275,9 +289,21 @@ describe('login: the saved base URL', {concurrency: true}, () => {
 
   it('a --base-url that is not http(s), or a bad --name: exit 2 before anything is asked or sent', async () => {
     const h = home()
-    assertJsonFailure(await runCli(h, ['login', '--api-key', ORG_KEY, '--base-url', 'ftp://example.test', '--json']), 2, 'INVALID_FLAG')
-    assertJsonFailure(await runCli(h, ['login', '--api-key', ORG_KEY, '--name', 'has space', '--skip-verify', '--json']), 2, 'INVALID_FLAG')
-    assertJsonFailure(await runCli(h, ['login', '--api-key', ORG_KEY, '--name', '', '--skip-verify', '--json']), 2, 'INVALID_FLAG')
+    assertJsonFailure(
+      await runCli(h, ['login', '--api-key', ORG_KEY, '--base-url', 'ftp://example.test', '--json']),
+      2,
+      'INVALID_FLAG',
+    )
+    assertJsonFailure(
+      await runCli(h, ['login', '--api-key', ORG_KEY, '--name', 'has space', '--skip-verify', '--json']),
+      2,
+      'INVALID_FLAG',
+    )
+    assertJsonFailure(
+      await runCli(h, ['login', '--api-key', ORG_KEY, '--name', '', '--skip-verify', '--json']),
+      2,
+      'INVALID_FLAG',
+    )
     assert.equal(fileBytes(configFile(h)), null)
   })
 })
@@ -307,7 +333,14 @@ describe('login: names, refreshes and --force', {concurrency: true}, () => {
     writeConfig(h, {
       activeProfile: 'other',
       profiles: {
-        mine: {apiKey: ORG_KEY, type: 'org-api-key', keyId: 'key_1', keyName: 'Old Name', expiresAt: '2030-01-01T00:00:00.000Z', legacyField: {kept: true}},
+        mine: {
+          apiKey: ORG_KEY,
+          type: 'org-api-key',
+          keyId: 'key_1',
+          keyName: 'Old Name',
+          expiresAt: '2030-01-01T00:00:00.000Z',
+          legacyField: {kept: true},
+        },
         other: {apiKey: PERSONAL_KEY, type: 'personal-api-key'},
       },
     })
@@ -345,11 +378,25 @@ describe('login: names, refreshes and --force', {concurrency: true}, () => {
     assert.match(human.stderr, /Error: Profile "prod" holds a different key \(ckp_PeRs…5678\)\./)
     assert.match(human.stderr, /Hint: Add --force/)
     assertNoLeak(human, [ORG_KEY, PERSONAL_KEY])
-    assertJsonFailure(await runCli(h, ['login', '--api-key', ORG_KEY, '--base-url', url, '--name', 'prod', '--json']), 2, 'PROFILE_EXISTS')
+    assertJsonFailure(
+      await runCli(h, ['login', '--api-key', ORG_KEY, '--base-url', url, '--name', 'prod', '--json']),
+      2,
+      'PROFILE_EXISTS',
+    )
     assert.equal(platform.requestsTo(prefix).length, 0, 'refused before verifying')
     assert.deepEqual(fileBytes(path), before)
 
-    const forced = await runCli(h, ['login', '--api-key', ORG_KEY, '--base-url', url, '--name', 'prod', '--force', '--json'])
+    const forced = await runCli(h, [
+      'login',
+      '--api-key',
+      ORG_KEY,
+      '--base-url',
+      url,
+      '--name',
+      'prod',
+      '--force',
+      '--json',
+    ])
     assert.equal(forced.code, 0, forced.stderr)
     assert.equal(onlyJson(forced).action, 'replaced')
     const file = readConfig(h)

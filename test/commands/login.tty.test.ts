@@ -18,7 +18,10 @@ const homes = tempHomes()
 const home = homes.home
 
 before(async () => {
-  platform = await startFakePlatform({status: 200, json: okEnvelope({type: 'org-api-key', organizationName: 'Acme Corp', organizationId: 'org_1'})})
+  platform = await startFakePlatform({
+    status: 200,
+    json: okEnvelope({type: 'org-api-key', organizationName: 'Acme Corp', organizationId: 'org_1'}),
+  })
 })
 after(async () => {
   await platform.close()
@@ -30,14 +33,19 @@ function assertNoKeyCharacters(screen: string): void {
   const text = stripVTControlCharacters(screen)
   assert.ok(!text.includes(KEY), `the key is on screen:\n${text}`)
   for (let i = 0; i + 4 <= SECRET_MIDDLE.length; i++)
-    assert.ok(!text.includes(SECRET_MIDDLE.slice(i, i + 4)), `part of the key (${SECRET_MIDDLE.slice(i, i + 4)}) is on screen:\n${text}`)
+    assert.ok(
+      !text.includes(SECRET_MIDDLE.slice(i, i + 4)),
+      `part of the key (${SECRET_MIDDLE.slice(i, i + 4)}) is on screen:\n${text}`,
+    )
   assert.doesNotMatch(text, /\*{4,}/, 'not even a mask character per key character')
 }
 
 describe('login on a terminal', {concurrency: true}, () => {
   it('asks for the key with a masked prompt that shows none of the typed characters', async () => {
     const h = home()
-    const result = await runInPty(h, ['login', '--base-url', platform.url], {steps: [{waitFor: /API key/, send: `${KEY}\r`}]})
+    const result = await runInPty(h, ['login', '--base-url', platform.url], {
+      steps: [{waitFor: /API key/, send: `${KEY}\r`}],
+    })
     assert.equal(result.code, 0, result.screen)
     assertNoKeyCharacters(result.screen)
     const text = stripVTControlCharacters(result.screen)
@@ -45,7 +53,10 @@ describe('login on a terminal', {concurrency: true}, () => {
     assert.match(text, /✓ Saved profile "acme-corp" \(now active\)/)
     assert.match(text, /cko_AbCd…wxyz/)
     assert.equal(readConfig(h).profiles['acme-corp'].apiKey, KEY, 'the typed key was saved whole')
-    assert.ok(platform.requests.some((r) => r.headers['x-process-manager-key'] === KEY), 'the typed key was verified')
+    assert.ok(
+      platform.requests.some((r) => r.headers['x-process-manager-key'] === KEY),
+      'the typed key was verified',
+    )
   })
 
   it('an empty answer at the prompt: exit 2, nothing saved', async () => {
@@ -70,14 +81,27 @@ describe('login on a terminal', {concurrency: true}, () => {
     writeConfig(h, {activeProfile: 'prod', profiles: {prod: {apiKey: OLD_KEY, type: 'personal-api-key'}}})
     const args = ['login', '--base-url', platform.url, '--name', 'prod']
 
-    const no = await runInPty(h, args, {steps: [{waitFor: /API key/, send: `${KEY}\r`}, {waitFor: /Replace it\? \[y\/N\]/, send: 'n\r'}]})
+    const no = await runInPty(h, args, {
+      steps: [
+        {waitFor: /API key/, send: `${KEY}\r`},
+        {waitFor: /Replace it\? \[y\/N\]/, send: 'n\r'},
+      ],
+    })
     assert.equal(no.code, 2, no.screen)
     assert.match(stripVTControlCharacters(no.screen), /Profile "prod" holds a different key \(ckp_OldK…efgh\)/)
-    assert.match(stripVTControlCharacters(no.screen), /Error: Profile "prod" holds a different key \(ckp_OldK…efgh\); it was kept\./)
+    assert.match(
+      stripVTControlCharacters(no.screen),
+      /Error: Profile "prod" holds a different key \(ckp_OldK…efgh\); it was kept\./,
+    )
     assertNoKeyCharacters(no.screen)
     assert.equal(readConfig(h).profiles.prod.apiKey, OLD_KEY)
 
-    const yes = await runInPty(h, args, {steps: [{waitFor: /API key/, send: `${KEY}\r`}, {waitFor: /Replace it\? \[y\/N\]/, send: 'y\r'}]})
+    const yes = await runInPty(h, args, {
+      steps: [
+        {waitFor: /API key/, send: `${KEY}\r`},
+        {waitFor: /Replace it\? \[y\/N\]/, send: 'y\r'},
+      ],
+    })
     assert.equal(yes.code, 0, yes.screen)
     assert.match(stripVTControlCharacters(yes.screen), /✓ Replaced profile "prod" \(now active\)/)
     assertNoKeyCharacters(yes.screen)

@@ -34,7 +34,13 @@ function handWritten() {
         legacyNote: 'written by the established client',
         region: {name: 'eu-west', weight: 3},
       },
-      sandbox: {apiKey: SANDBOX_KEY, type: 'personal-api-key', keyName: 'Jane', expiresAt: SOON, baseUrl: 'http://127.0.0.1:8787'},
+      sandbox: {
+        apiKey: SANDBOX_KEY,
+        type: 'personal-api-key',
+        keyName: 'Jane',
+        expiresAt: SOON,
+        baseUrl: 'http://127.0.0.1:8787',
+      },
       'old-key': {apiKey: OLD_KEY, type: 'org-api-key', organizationId: 'org_2', expiresAt: '2020-01-01T00:00:00.000Z'},
     },
   }
@@ -108,9 +114,16 @@ describe('profile list', {concurrency: true}, () => {
     const result = await ok(home(), ['profile', 'list'])
     const lines = result.stdout.trimEnd().split('\n')
     assert.match(lines[0], /^\s+NAME\s+ORGANIZATION\s+TYPE\s+KEY\s+EXPIRES\s+URL$/)
-    const row = (name: string) => lines.find((l) => l.includes(` ${name} `)) ?? assert.fail(`no row for ${name}:\n${result.stdout}`)
-    assert.match(row('acme-corp'), /^\s+\*\s+acme-corp\s+Acme Corp \(org_1\)\s+org-api-key\s+cko_Acme…AAAA\s+1\/1\/2099\s*$/)
-    assert.match(row('sandbox'), /^\s+sandbox\s+-\s+personal-api-key\s+ckp_Sand…etBB\s+\S+ \(3d left\)\s+http:\/\/127\.0\.0\.1:8787$/)
+    const row = (name: string) =>
+      lines.find((l) => l.includes(` ${name} `)) ?? assert.fail(`no row for ${name}:\n${result.stdout}`)
+    assert.match(
+      row('acme-corp'),
+      /^\s+\*\s+acme-corp\s+Acme Corp \(org_1\)\s+org-api-key\s+cko_Acme…AAAA\s+1\/1\/2099\s*$/,
+    )
+    assert.match(
+      row('sandbox'),
+      /^\s+sandbox\s+-\s+personal-api-key\s+ckp_Sand…etBB\s+\S+ \(3d left\)\s+http:\/\/127\.0\.0\.1:8787$/,
+    )
     assert.match(row('old-key'), /^\s+old-key\s+org_2\s+org-api-key\s+cko_OldK…CCCC\s+1\/1\/2020 EXPIRED\s*$/)
     assert.ok(!result.stdout.includes('\u001B['), 'no colour when stdout is not a terminal')
     assert.equal(result.stderr, '')
@@ -127,10 +140,18 @@ describe('profile list', {concurrency: true}, () => {
     const h = home()
     const env = {CODIKA_API_KEY: ENV_KEY, CODIKA_BASE_URL: 'http://127.0.0.1:9999'}
     const table = await ok(h, ['profile', 'list'], env)
-    assert.match(table.stdout, /^\s+env\s+\[env\]\s+CODIKA_API_KEY\s+admin-api-key\s+cka_EnvK…DDDD\s+-\s+http:\/\/127\.0\.0\.1:9999$/m)
+    assert.match(
+      table.stdout,
+      /^\s+env\s+\[env\]\s+CODIKA_API_KEY\s+admin-api-key\s+cka_EnvK…DDDD\s+-\s+http:\/\/127\.0\.0\.1:9999$/m,
+    )
     assert.match(table.stdout, /CODIKA_API_KEY is set: commands in this shell use it, not the active profile\./)
     const doc = onlyJson(await ok(h, ['profile', 'list', '--json'], env))
-    assert.deepEqual(doc.env, {maskedKey: 'cka_EnvK…DDDD', type: 'admin-api-key', baseUrl: 'http://127.0.0.1:9999', urlSource: 'env'})
+    assert.deepEqual(doc.env, {
+      maskedKey: 'cka_EnvK…DDDD',
+      type: 'admin-api-key',
+      baseUrl: 'http://127.0.0.1:9999',
+      urlSource: 'env',
+    })
     assert.equal(doc.profiles.length, 3, 'the env row is not a profile')
   })
 
@@ -145,7 +166,13 @@ describe('profile list', {concurrency: true}, () => {
 
   it('no file yet: an empty list, exit 0, and no file created', async () => {
     const h = home(null)
-    assert.deepEqual(onlyJson(await ok(h, ['profile', 'list', '--json'])), {success: true, activeProfile: null, profiles: [], env: null, warnings: []})
+    assert.deepEqual(onlyJson(await ok(h, ['profile', 'list', '--json'])), {
+      success: true,
+      activeProfile: null,
+      profiles: [],
+      env: null,
+      warnings: [],
+    })
     assert.match((await ok(h, ['profiles'])).stdout, /No profiles yet\. Run `codika login`/)
     assert.equal(fileBytes(configFile(h)), null)
   })
@@ -197,7 +224,10 @@ describe('profile use', {concurrency: true}, () => {
   it('warns when CODIKA_PROFILE or CODIKA_API_KEY would override the switch in this shell', async () => {
     const h = home()
     const result = await ok(h, ['use', 'sandbox'], {CODIKA_PROFILE: 'acme-corp'})
-    assert.match(result.stderr, /Warning: CODIKA_PROFILE is set: commands in this shell use profile "acme-corp", not the active one\./)
+    assert.match(
+      result.stderr,
+      /Warning: CODIKA_PROFILE is set: commands in this shell use profile "acme-corp", not the active one\./,
+    )
     const doc = onlyJson(await ok(h, ['use', 'old-key', '--json'], {CODIKA_API_KEY: ENV_KEY}))
     assert.match(doc.warnings[0], /CODIKA_API_KEY is set/)
   })
@@ -217,7 +247,10 @@ describe('profile show', {concurrency: true}, () => {
     assert.equal(doc.profile.name, 'acme-corp')
     assert.equal(doc.profile.maskedKey, 'cko_Acme…AAAA')
     assert.equal('apiKey' in doc.profile, false)
-    assert.deepEqual(doc.profile.otherFields, {legacyNote: 'written by the established client', region: {name: 'eu-west', weight: 3}})
+    assert.deepEqual(doc.profile.otherFields, {
+      legacyNote: 'written by the established client',
+      region: {name: 'eu-west', weight: 3},
+    })
   })
 
   it('a named profile; CODIKA_PROFILE when no name; a key-shaped unknown field is masked', async () => {
@@ -247,7 +280,10 @@ describe('logout and profile remove', {concurrency: true}, () => {
   it('logout without a name removes the active profile; the first remaining by name becomes active, and is said', async () => {
     const h = home()
     const result = await ok(h, ['logout'])
-    assert.equal(result.stdout, '✓ Removed profile "acme-corp"\nActive profile is now "old-key". Switch with `codika profile use NAME`.\n')
+    assert.equal(
+      result.stdout,
+      '✓ Removed profile "acme-corp"\nActive profile is now "old-key". Switch with `codika profile use NAME`.\n',
+    )
     const file = readConfig(h)
     assert.deepEqual(Object.keys(file.profiles).sort(), ['old-key', 'sandbox'])
     assert.equal(file.activeProfile, 'old-key')
@@ -255,9 +291,27 @@ describe('logout and profile remove', {concurrency: true}, () => {
 
   it('--json: {removed, wasActive, activeProfile}', async () => {
     const h = home()
-    assert.deepEqual(onlyJson(await ok(h, ['logout', '--json'])), {success: true, removed: 'acme-corp', wasActive: true, activeProfile: 'old-key', warnings: []})
-    assert.deepEqual(onlyJson(await ok(h, ['logout', 'sandbox', '--json'])), {success: true, removed: 'sandbox', wasActive: false, activeProfile: 'old-key', warnings: []})
-    assert.deepEqual(onlyJson(await ok(h, ['profile', 'remove', 'old-key', '--json'])), {success: true, removed: 'old-key', wasActive: true, activeProfile: null, warnings: []})
+    assert.deepEqual(onlyJson(await ok(h, ['logout', '--json'])), {
+      success: true,
+      removed: 'acme-corp',
+      wasActive: true,
+      activeProfile: 'old-key',
+      warnings: [],
+    })
+    assert.deepEqual(onlyJson(await ok(h, ['logout', 'sandbox', '--json'])), {
+      success: true,
+      removed: 'sandbox',
+      wasActive: false,
+      activeProfile: 'old-key',
+      warnings: [],
+    })
+    assert.deepEqual(onlyJson(await ok(h, ['profile', 'remove', 'old-key', '--json'])), {
+      success: true,
+      removed: 'old-key',
+      wasActive: true,
+      activeProfile: null,
+      warnings: [],
+    })
     assert.deepEqual(readConfig(h).profiles, {})
     assert.equal(readConfig(h).activeProfile, null)
     assert.equal(readConfig(h).telemetry.optOut, true, 'the file’s unknown fields stay')
@@ -298,7 +352,10 @@ describe('compatibility with the established client’s file', {concurrency: tru
   it('a hand-written file is read, listed and rewritten with every unknown field intact', async () => {
     const h = home()
     const listed = onlyJson(await ok(h, ['profile', 'list', '--json']))
-    assert.deepEqual(listed.profiles.map((p: {name: string}) => p.name), ['acme-corp', 'old-key', 'sandbox'])
+    assert.deepEqual(
+      listed.profiles.map((p: {name: string}) => p.name),
+      ['acme-corp', 'old-key', 'sandbox'],
+    )
 
     await ok(h, ['profile', 'use', 'sandbox'])
     await ok(h, ['login', '--api-key', 'ckp_NewKey0123456789abcdefgh', '--skip-verify', '--name', 'new'])
@@ -312,7 +369,9 @@ describe('compatibility with the established client’s file', {concurrency: tru
     const h = home({profiles: {bare: {apiKey: ACME_KEY, type: 'org-api-key'}}})
     const doc = onlyJson(await ok(h, ['profile', 'list', '--json']))
     assert.equal(doc.activeProfile, null)
-    assert.deepEqual(doc.profiles, [{name: 'bare', active: false, type: 'org-api-key', maskedKey: 'cko_Acme…AAAA', baseUrl: 'https://api.codika.io'}])
+    assert.deepEqual(doc.profiles, [
+      {name: 'bare', active: false, type: 'org-api-key', maskedKey: 'cko_Acme…AAAA', baseUrl: 'https://api.codika.io'},
+    ])
     await ok(h, ['use', 'bare'])
     assert.deepEqual(readConfig(h), {activeProfile: 'bare', profiles: {bare: {apiKey: ACME_KEY, type: 'org-api-key'}}})
   })

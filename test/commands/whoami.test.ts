@@ -5,7 +5,15 @@ import {after, before, describe, it} from 'node:test'
 
 import {assertJsonFailure, assertNoLeak, onlyJson, writeConfig} from '../helpers/assertions.js'
 import {runCli, tempHomes} from '../helpers/cli.js'
-import {closedPort, errorEnvelope, type FakePlatform, json, okEnvelope, type RecordedRequest, startFakePlatform} from '../helpers/fake-platform.js'
+import {
+  closedPort,
+  errorEnvelope,
+  type FakePlatform,
+  json,
+  okEnvelope,
+  type RecordedRequest,
+  startFakePlatform,
+} from '../helpers/fake-platform.js'
 import {startRecordingProxy} from '../helpers/proxy.js'
 
 const ACTIVE_KEY = 'cko_Act1veKey0123456789SecretAAAA'
@@ -16,7 +24,13 @@ const SECRETS = [ACTIVE_KEY, OTHER_KEY, FLAG_KEY, ENV_KEY]
 
 /** What the platform knows about each key; anything else is rejected as the real one does (401). */
 const KNOWN: Record<string, object> = {
-  [ACTIVE_KEY]: {type: 'org-api-key', keyName: 'CI Deploy Key', organizationId: 'org_1', organizationName: 'Acme Corp', scopes: ['deploy:use-case']},
+  [ACTIVE_KEY]: {
+    type: 'org-api-key',
+    keyName: 'CI Deploy Key',
+    organizationId: 'org_1',
+    organizationName: 'Acme Corp',
+    scopes: ['deploy:use-case'],
+  },
   [OTHER_KEY]: {type: 'personal-api-key', keyName: 'Jane', scopes: ['organizations:create', 'api-keys:manage']},
   [FLAG_KEY]: {type: 'personal-api-key', keyName: 'Flag Key'},
   [ENV_KEY]: {type: 'admin-api-key', keyName: 'Env Key'},
@@ -43,7 +57,14 @@ function setup() {
   writeConfig(home, {
     activeProfile: 'main',
     profiles: {
-      main: {apiKey: ACTIVE_KEY, type: 'org-api-key', organizationId: 'org_1', organizationName: 'Acme Corp', keyName: 'CI Deploy Key', baseUrl: main.url},
+      main: {
+        apiKey: ACTIVE_KEY,
+        type: 'org-api-key',
+        organizationId: 'org_1',
+        organizationName: 'Acme Corp',
+        keyName: 'CI Deploy Key',
+        baseUrl: main.url,
+      },
       other: {apiKey: OTHER_KEY, type: 'personal-api-key', keyName: 'Jane', baseUrl: other.url},
     },
   })
@@ -179,7 +200,11 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
 
   it('an unknown --profile or CODIKA_PROFILE, and no key at all: exit 2, nothing sent', async () => {
     const {home, main} = setup()
-    const unknown = assertJsonFailure(await runCli(home, ['whoami', '--json', '--profile', 'nope']), 2, 'PROFILE_NOT_FOUND')
+    const unknown = assertJsonFailure(
+      await runCli(home, ['whoami', '--json', '--profile', 'nope']),
+      2,
+      'PROFILE_NOT_FOUND',
+    )
     assert.match(unknown.error.hint, /main, other/)
     assertJsonFailure(await runCli(home, ['whoami', '--json'], {env: {CODIKA_PROFILE: 'nope'}}), 2, 'PROFILE_NOT_FOUND')
     const none = await runCli(homes.home(), ['whoami'])
@@ -221,7 +246,16 @@ describe('whoami: human output, failures and expiry', {concurrency: true}, () =>
     const rejected = 'cko_Rejected0123456789SecretEEEE'
     writeConfig(home, {
       activeProfile: 'gone',
-      profiles: {gone: {apiKey: rejected, type: 'org-api-key', organizationName: 'Old Org', organizationId: 'org_9', keyName: 'Revoked', baseUrl: route().url}},
+      profiles: {
+        gone: {
+          apiKey: rejected,
+          type: 'org-api-key',
+          organizationName: 'Old Org',
+          organizationId: 'org_9',
+          keyName: 'Revoked',
+          baseUrl: route().url,
+        },
+      },
     })
     const human = await runCli(home, ['whoami'])
     assert.equal(human.code, 1)
@@ -239,7 +273,12 @@ describe('whoami: human output, failures and expiry', {concurrency: true}, () =>
     assert.equal(doc.verified, false)
     assert.equal(doc.profile, 'gone')
     assert.equal(doc.maskedKey, 'cko_Reje…EEEE')
-    assert.deepEqual(doc.cached, {type: 'org-api-key', keyName: 'Revoked', organizationId: 'org_9', organizationName: 'Old Org'})
+    assert.deepEqual(doc.cached, {
+      type: 'org-api-key',
+      keyName: 'Revoked',
+      organizationId: 'org_9',
+      organizationName: 'Old Org',
+    })
     assertNoLeak(result, [rejected])
   })
 
@@ -265,7 +304,11 @@ describe('whoami: human output, failures and expiry', {concurrency: true}, () =>
   it('a key from --api-key that a profile also holds shows that profile’s cached details when unverified', async () => {
     const {home} = setup()
     const port = await closedPort()
-    const doc = assertJsonFailure(await runCli(home, ['whoami', '--json', '--api-key', OTHER_KEY, '--api-url', `http://127.0.0.1:${port}`]), 1, 'NETWORK_ERROR')
+    const doc = assertJsonFailure(
+      await runCli(home, ['whoami', '--json', '--api-key', OTHER_KEY, '--api-url', `http://127.0.0.1:${port}`]),
+      1,
+      'NETWORK_ERROR',
+    )
     assert.equal(doc.profile, null)
     assert.equal(doc.cached.keyName, 'Jane')
   })
@@ -275,7 +318,10 @@ describe('whoami: human output, failures and expiry', {concurrency: true}, () =>
     const soonKey = 'ckp_SoonKey0123456789SecretFFFF'
     const soon = new Date(Date.now() + 2 * 86_400_000 + 3_600_000).toISOString()
     const prefix = `w${++routes}`
-    const url = platform.route(prefix, {status: 200, json: okEnvelope({type: 'personal-api-key', keyName: 'Soon', expiresAt: soon})})
+    const url = platform.route(prefix, {
+      status: 200,
+      json: okEnvelope({type: 'personal-api-key', keyName: 'Soon', expiresAt: soon}),
+    })
     const result = await runCli(home, ['whoami', '--api-key', soonKey, '--api-url', url])
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /Expires:\s+\S+ \(in 3 days\)/)

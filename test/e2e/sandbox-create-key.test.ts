@@ -7,7 +7,14 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {ORGANIZATION_SCOPE_NAMES} from '../../src/lib/scopes.js'
-import {assertHumanFailure, assertJsonFailure, assertNoLeak, onlyJson, readConfig, writeConfig} from '../helpers/assertions.js'
+import {
+  assertHumanFailure,
+  assertJsonFailure,
+  assertNoLeak,
+  onlyJson,
+  readConfig,
+  writeConfig,
+} from '../helpers/assertions.js'
 import {configFile, runCli, tempHomes} from '../helpers/cli.js'
 import {killLeftovers, type SandboxDocument, type StartedSandbox, startSandboxCli} from '../helpers/sandbox-cli.js'
 import {call, DAY_MS} from '../sandbox/helpers.js'
@@ -55,7 +62,17 @@ function homeWith(who: 'owner' | 'admin' | 'member'): string {
 }
 
 function createKeyArgs(organizationId: string, name: string, scopes: string, ...more: string[]): string[] {
-  return ['organization', 'create-key', '--organization-id', organizationId, '--name', name, '--scopes', scopes, ...more]
+  return [
+    'organization',
+    'create-key',
+    '--organization-id',
+    organizationId,
+    '--name',
+    name,
+    '--scopes',
+    scopes,
+    ...more,
+  ]
 }
 
 /** A key created with the owner through the CLI (--json, not saved). */
@@ -76,13 +93,18 @@ async function mintWithOwner(name: string, scopes: string, ...more: string[]): P
 
 /** Every file the sandbox keeps beside its data file (database, journal, pid), as bytes; the lock is a folder. */
 function dataFolderBytes(): Buffer {
-  const files = readdirSync(sandboxHome, {withFileTypes: true}).filter((f) => f.isFile() && f.name.startsWith('sandbox.db'))
+  const files = readdirSync(sandboxHome, {withFileTypes: true}).filter(
+    (f) => f.isFile() && f.name.startsWith('sandbox.db'),
+  )
   assert.ok(files.some((f) => f.name === 'sandbox.db'))
   return Buffer.concat(files.map((f) => readFileSync(join(sandboxHome, f.name))))
 }
 
 function createKeyRequests(): number {
-  return sandbox.stderr().split('\n').filter((line) => line.startsWith('POST /createorganizationapikeypublic ')).length
+  return sandbox
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('POST /createorganizationapikeypublic ')).length
 }
 
 const escape = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -92,7 +114,15 @@ describe('create-key against the sandbox', () => {
     const h = homeWith('owner')
     const result = await runCli(
       h,
-      createKeyArgs(seeded.organizationId, 'CI Deploy Key', 'deploy:use-case, workflows:trigger,deploy:use-case', '--description', 'for CI', '--expires-in-days', '30'),
+      createKeyArgs(
+        seeded.organizationId,
+        'CI Deploy Key',
+        'deploy:use-case, workflows:trigger,deploy:use-case',
+        '--description',
+        'for CI',
+        '--expires-in-days',
+        '30',
+      ),
     )
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stderr, '')
@@ -156,7 +186,7 @@ describe('create-key against the sandbox', () => {
     assert.equal(onlyJson(verified).data.expiresAt, undefined)
   })
 
-  it("refusals: the member (403 scope), keys without api-keys:manage, organization keys (403), an admin outside its organization (403), an unknown organization (404)", async () => {
+  it('refusals: the member (403 scope), keys without api-keys:manage, organization keys (403), an admin outside its organization (403), an unknown organization (404)', async () => {
     const owner = homeWith('owner')
     const other = await runCli(owner, ['organization', 'create', '--name', 'Other Org', '--json'])
     assert.equal(other.code, 0, other.stderr)
@@ -170,19 +200,26 @@ describe('create-key against the sandbox', () => {
     const attempt = (h: string, organizationId: string, json = false) =>
       runCli(h, [...createKeyArgs(organizationId, 'Denied', 'projects:read'), ...(json ? ['--json'] : [])])
     const withKey = (apiKey: string, organizationId: string) =>
-      runCli(home(), [...createKeyArgs(organizationId, 'Denied', 'projects:read'), '--api-key', apiKey, '--api-url', url])
+      runCli(home(), [
+        ...createKeyArgs(organizationId, 'Denied', 'projects:read'),
+        '--api-key',
+        apiKey,
+        '--api-url',
+        url,
+      ])
     const member = homeWith('member')
     const admin = homeWith('admin')
-    const [memberHuman, memberJson, plainOrg, managingOrg, adminOther, adminOwn, unknownHuman, unknownJson] = await Promise.all([
-      attempt(member, seeded.organizationId),
-      attempt(member, seeded.organizationId, true),
-      withKey(plainOrgKey.apiKey, seeded.organizationId),
-      withKey(managingOrgKey.apiKey, seeded.organizationId),
-      attempt(admin, otherOrg),
-      attempt(admin, seeded.organizationId, true),
-      attempt(owner, 'org_doesnotexist'),
-      attempt(owner, 'org_doesnotexist', true),
-    ])
+    const [memberHuman, memberJson, plainOrg, managingOrg, adminOther, adminOwn, unknownHuman, unknownJson] =
+      await Promise.all([
+        attempt(member, seeded.organizationId),
+        attempt(member, seeded.organizationId, true),
+        withKey(plainOrgKey.apiKey, seeded.organizationId),
+        withKey(managingOrgKey.apiKey, seeded.organizationId),
+        attempt(admin, otherOrg),
+        attempt(admin, seeded.organizationId, true),
+        attempt(owner, 'org_doesnotexist'),
+        attempt(owner, 'org_doesnotexist', true),
+      ])
 
     // The member's personal key lacks api-keys:manage: the platform's 403, exit 1.
     assertHumanFailure(memberHuman, 1, /^Error: This API key lacks the api-keys:manage scope \(HTTP 403\)$/)
@@ -201,7 +238,9 @@ describe('create-key against the sandbox', () => {
     assertHumanFailure(
       adminOther,
       1,
-      new RegExp(`^Error: Only owners and admins of organization ${otherOrg} can manage its API keys \\(this key is not a member of it\\) \\(HTTP 403\\)$`),
+      new RegExp(
+        `^Error: Only owners and admins of organization ${otherOrg} can manage its API keys \\(this key is not a member of it\\) \\(HTTP 403\\)$`,
+      ),
     )
     assert.equal(adminOwn.code, 0, adminOwn.stderr)
     assert.equal(onlyJson(adminOwn).data.organizationId, seeded.organizationId)
@@ -210,9 +249,16 @@ describe('create-key against the sandbox', () => {
     assert.equal(assertJsonFailure(unknownJson, 1, 'API_ERROR').error.status, 404)
 
     // Refused calls save nothing: the homes keep only the profile they started with.
-    for (const h of [member, owner]) assert.deepEqual(Object.keys(readConfig(h).profiles), [h === member ? 'member' : 'owner'])
+    for (const h of [member, owner])
+      assert.deepEqual(Object.keys(readConfig(h).profiles), [h === member ? 'member' : 'owner'])
     for (const result of [memberHuman, memberJson, plainOrg, managingOrg, adminOther, unknownHuman])
-      assertNoLeak(result, [seeded.member.apiKey, seeded.owner.apiKey, seeded.admin.apiKey, plainOrgKey.apiKey, managingOrgKey.apiKey])
+      assertNoLeak(result, [
+        seeded.member.apiKey,
+        seeded.owner.apiKey,
+        seeded.admin.apiKey,
+        plainOrgKey.apiKey,
+        managingOrgKey.apiKey,
+      ])
   })
 
   it('an unknown scope sent raw to the server (past the CLI) is a 400 naming it and listing every valid scope; the CLI stops it first', async () => {
@@ -227,13 +273,19 @@ describe('create-key against the sandbox', () => {
     for (const [i, scope] of ['deploy:everything', 'organizations:create'].entries()) {
       assert.equal(raw[i].status, 400)
       assert.equal(raw[i].body.success, false)
-      assert.equal(raw[i].body.error.message, `Invalid scope: ${scope}. Valid scopes: ${ORGANIZATION_SCOPE_NAMES.join(', ')}`)
+      assert.equal(
+        raw[i].body.error.message,
+        `Invalid scope: ${scope}. Valid scopes: ${ORGANIZATION_SCOPE_NAMES.join(', ')}`,
+      )
     }
 
     // The CLI refuses the same scope itself (exit 2): nothing reaches the sandbox.
     await sandbox.waitForStderr(/(?:POST \/createorganizationapikeypublic 400 .*\n[^]*){2}/)
     const before = createKeyRequests()
-    const refused = await runCli(homeWith('owner'), [...createKeyArgs(seeded.organizationId, 'Raw', 'deploy:everything'), '--json'])
+    const refused = await runCli(homeWith('owner'), [
+      ...createKeyArgs(seeded.organizationId, 'Raw', 'deploy:everything'),
+      '--json',
+    ])
     assertJsonFailure(refused, 2, 'UNKNOWN_SCOPE')
     assert.equal(createKeyRequests(), before)
   })
@@ -258,7 +310,10 @@ describe('persistence and expiry through restarts of `codika sandbox start`', ()
     assert.equal(restarted.data.seeded, null, 'no second seeding: the keys of the first start are not shown again')
 
     // The saved profile (active, pointing at the same URL) verifies as it did before the crash.
-    const [whoami, owner] = await Promise.all([runCli(h, ['whoami']), call(url, 'verifyapikey', {key: seeded.owner.apiKey})])
+    const [whoami, owner] = await Promise.all([
+      runCli(h, ['whoami']),
+      call(url, 'verifyapikey', {key: seeded.owner.apiKey}),
+    ])
     assert.equal(whoami.code, 0, whoami.stderr)
     assert.match(whoami.stdout, /Key name: +Short Lived/)
     assert.equal(owner.status, 200)
@@ -273,7 +328,13 @@ describe('persistence and expiry through restarts of `codika sandbox start`', ()
     const [whoami, whoamiJson, createWithExpired, raw, stillValid, ownerCreates] = await Promise.all([
       runCli(shortLived.home, ['whoami']),
       runCli(shortLived.home, ['whoami', '--json']),
-      runCli(expiredCaller, [...createKeyArgs(seeded.organizationId, 'Too Late', 'projects:read'), '--api-key', shortLived.apiKey, '--api-url', url]),
+      runCli(expiredCaller, [
+        ...createKeyArgs(seeded.organizationId, 'Too Late', 'projects:read'),
+        '--api-key',
+        shortLived.apiKey,
+        '--api-url',
+        url,
+      ]),
       call(url, 'verifyapikey', {key: shortLived.apiKey}),
       call(url, 'verifyapikey', {key: longLived}),
       mintWithOwner('After The Shift', 'projects:read'),
@@ -282,7 +343,11 @@ describe('persistence and expiry through restarts of `codika sandbox start`', ()
     assert.equal(raw.status, 401)
     assert.match(raw.body.error.message, /^API key expired on \d{4}-\d\d-\d\dT/)
 
-    assertHumanFailure({...whoami, stdout: ''}, 1, /^Error: Key rejected by the platform: API key expired on .+ \(HTTP 401\)$/)
+    assertHumanFailure(
+      {...whoami, stdout: ''},
+      1,
+      /^Error: Key rejected by the platform: API key expired on .+ \(HTTP 401\)$/,
+    )
     assert.match(whoami.stdout, /Unverified/, 'whoami shows the cached details, marked unverified')
     assert.match(whoami.stdout, /Profile: +org-api-key-short-lived/)
     const doc = assertJsonFailure(whoamiJson, 1, 'KEY_REJECTED')
@@ -294,7 +359,10 @@ describe('persistence and expiry through restarts of `codika sandbox start`', ()
 
     // Keys that have not expired, and the owner's, work as before on the shifted clock.
     assert.equal(stillValid.status, 200)
-    assert.ok(Math.abs(Date.parse(ownerCreates.data.createdAt) - Date.now() - 2 * DAY_MS) < 3_600_000, ownerCreates.data.createdAt)
+    assert.ok(
+      Math.abs(Date.parse(ownerCreates.data.createdAt) - Date.now() - 2 * DAY_MS) < 3_600_000,
+      ownerCreates.data.createdAt,
+    )
     for (const result of [whoami, whoamiJson, createWithExpired]) assertNoLeak(result, [shortLived.apiKey])
   })
 })

@@ -80,7 +80,8 @@ describe('shell completion', () => {
     const expected: Record<string, string> = {
       bash: 'printf "$(codika autocomplete script bash)" >> ~/.bashrc; source ~/.bashrc',
       zsh: 'printf "$(codika autocomplete script zsh)" >> ~/.zshrc; source ~/.zshrc',
-      powershell: 'Add-Content -Path $PROFILE -Value (Invoke-Expression -Command "codika autocomplete script powershell"); .$PROFILE',
+      powershell:
+        'Add-Content -Path $PROFILE -Value (Invoke-Expression -Command "codika autocomplete script powershell"); .$PROFILE',
     }
     for (const [shell, line] of Object.entries(expected)) {
       const result = await runCli(home, ['autocomplete', shell])
@@ -90,7 +91,10 @@ describe('shell completion', () => {
   })
 
   it('the bash setup line sources the cache built for it', () => {
-    assert.match(bashSetup, /^CODIKA_AC_BASH_SETUP_PATH=\S+ && test -f \$CODIKA_AC_BASH_SETUP_PATH && source \$CODIKA_AC_BASH_SETUP_PATH;/)
+    assert.match(
+      bashSetup,
+      /^CODIKA_AC_BASH_SETUP_PATH=\S+ && test -f \$CODIKA_AC_BASH_SETUP_PATH && source \$CODIKA_AC_BASH_SETUP_PATH;/,
+    )
     assert.ok(bashSetup.includes(join(cacheDir, 'bash_setup')))
   })
 
@@ -120,7 +124,8 @@ describe('shell completion', () => {
         const expected = publicFlags(c)
           .map((f) => `codika ${words(c.id)} --${f.name}`)
           .sort()
-        for (const flag of expected) assert.ok(replies[i].includes(flag), `${lines[i]} misses ${flag}: ${replies[i]}`)
+        for (const flag of expected)
+          assert.ok(replies[i].includes(flag), `${lines[i]} misses ${flag}: ${replies[i].join(' ')}`)
       })
     })
 
@@ -130,8 +135,14 @@ describe('shell completion', () => {
           .filter((f) => f.options && f.options.length > 0)
           .map((f) => ({line: `codika ${words(c.id)} --${f.name} `, options: f.options!})),
       )
-      assert.ok(withOptions.some((o) => o.line === 'codika organization create --size '), 'organization create has --size options')
-      const replies = bashComplete(bashSetup, withOptions.map((o) => o.line))
+      assert.ok(
+        withOptions.some((o) => o.line === 'codika organization create --size '),
+        'organization create has --size options',
+      )
+      const replies = bashComplete(
+        bashSetup,
+        withOptions.map((o) => o.line),
+      )
       withOptions.forEach((o, i) => assert.deepEqual(replies[i], o.options.map((v) => `${o.line}${v}`).sort()))
     })
 
@@ -145,12 +156,20 @@ describe('shell completion', () => {
           [`${command} --scopes dep`, [`${command} --scopes deploy:use-case`]],
           [`${command} --scopes deploy:`, [`${command} --scopes deploy:use-case`]],
           [`${command} --scopes deploy:use-case,wor`, [`${command} --scopes deploy:use-case,workflows:trigger`]],
-          [`${command} --scopes=deploy:use-case,skills:read,in`, ['instances:read', 'instances:manage', 'integrations:manage'].map((s) => `${command} --scopes=deploy:use-case,skills:read,${s}`)],
+          [
+            `${command} --scopes=deploy:use-case,skills:read,in`,
+            ['instances:read', 'instances:manage', 'integrations:manage'].map(
+              (s) => `${command} --scopes=deploy:use-case,skills:read,${s}`,
+            ),
+          ],
           // a scope already in the list is not offered again
           [`${command} --scopes skills:read,s`, []],
         )
       }
-      const replies = bashComplete(bashSetup, cases.map(([line]) => line))
+      const replies = bashComplete(
+        bashSetup,
+        cases.map(([line]) => line),
+      )
       cases.forEach(([line, expected], i) => assert.deepEqual(replies[i], expected.sort(), line))
     })
 
@@ -162,10 +181,14 @@ describe('shell completion', () => {
 
   describe('zsh', () => {
     it('the generated script and its setup load in `zsh -f` without error', () => {
-      const setup = spawnSync('zsh', ['-f', '-c', `source ${sh(join(cacheDir, 'zsh_setup'))} && autoload +X _codika && whence -w _codika`], {
-        env: cleanEnv(home),
-        encoding: 'utf8',
-      })
+      const setup = spawnSync(
+        'zsh',
+        ['-f', '-c', `source ${sh(join(cacheDir, 'zsh_setup'))} && autoload +X _codika && whence -w _codika`],
+        {
+          env: cleanEnv(home),
+          encoding: 'utf8',
+        },
+      )
       assert.equal(setup.error, undefined, 'zsh is not installed (apt-get install zsh)')
       assert.equal(setup.status, 0, setup.stderr)
       assert.equal(setup.stderr, '')
@@ -187,7 +210,9 @@ describe('shell completion', () => {
       assert.deepEqual(zshComplete('codika organization create --size '), [...size].sort())
       // _sequence offers the next scope after the comma (and shows the comma it would add as a suffix)
       assert.deepEqual(zshComplete('codika organization create-key --scopes dep'), ['deploy:use-case,'])
-      assert.deepEqual(zshComplete('codika organization create-key --scopes deploy:use-case,wor'), ['deploy:use-case,workflows:trigger,'])
+      assert.deepEqual(zshComplete('codika organization create-key --scopes deploy:use-case,wor'), [
+        'deploy:use-case,workflows:trigger,',
+      ])
     })
   })
 

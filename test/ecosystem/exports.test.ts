@@ -16,9 +16,25 @@ describe("import … from 'codika'", () => {
   it('exposes what a plugin needs, the same classes the built-in commands use', async () => {
     // Self-reference by package name goes through package.json "exports", as a plugin's import does.
     const codika = await load()
-    for (const name of ['BaseCommand', 'PlatformCommand', 'CodikaClient', 'CodikaError', 'ProfileStore', 'Flags', 'Args'])
+    for (const name of [
+      'BaseCommand',
+      'PlatformCommand',
+      'CodikaClient',
+      'CodikaError',
+      'ProfileStore',
+      'Flags',
+      'Args',
+    ])
       assert.ok(codika[name as keyof typeof codika], `missing export ${name}`)
-    for (const name of ['resolveCredentials', 'usageError', 'toCodikaError', 'maskKey', 'redact', 'keyTypeOf', 'configPath'])
+    for (const name of [
+      'resolveCredentials',
+      'usageError',
+      'toCodikaError',
+      'maskKey',
+      'redact',
+      'keyTypeOf',
+      'configPath',
+    ])
       assert.equal(typeof codika[name as keyof typeof codika], 'function', `${name} is a function`)
     assert.deepEqual(codika.EXIT, {OK: 0, FAILURE: 1, USAGE: 2})
     assert.ok(codika.ORGANIZATION_SCOPE_NAMES.includes('deploy:use-case'))
@@ -26,7 +42,10 @@ describe("import … from 'codika'", () => {
     assert.equal(codika.PRODUCTION_BASE_URL, 'https://api.codika.io')
 
     const {default: CreateKey} = await import(join(ROOT, 'dist', 'commands', 'organization', 'create-key.js'))
-    assert.ok(CreateKey.prototype instanceof codika.PlatformCommand, 'built-in commands extend the exported PlatformCommand')
+    assert.ok(
+      CreateKey.prototype instanceof codika.PlatformCommand,
+      'built-in commands extend the exported PlatformCommand',
+    )
     assert.ok(codika.PlatformCommand.prototype instanceof codika.BaseCommand)
 
     const error = codika.usageError('INVALID_FLAG', 'bad')
@@ -39,7 +58,10 @@ describe("import … from 'codika'", () => {
     const c = codika.resolveCredentials({apiKey: 'cko_FromTheFlag0123', apiUrl: 'http://127.0.0.1:9'}, () => {
       throw new Error('no profile file needed with --api-key and --api-url')
     })
-    assert.deepEqual([c.apiKey, c.baseUrl, c.keySource, c.urlSource], ['cko_FromTheFlag0123', 'http://127.0.0.1:9', 'flag', 'flag'])
+    assert.deepEqual(
+      [c.apiKey, c.baseUrl, c.keySource, c.urlSource],
+      ['cko_FromTheFlag0123', 'http://127.0.0.1:9', 'flag', 'flag'],
+    )
     const store = new codika.ProfileStore(join(ROOT, 'no-such-folder', 'config.json'))
     assert.deepEqual(store.read(), {activeProfile: null, profiles: {}})
   })
@@ -59,10 +81,21 @@ describe("import … from 'codika'", () => {
       for (const id of Object.keys(createRequire(import.meta.url).cache)) process._rawDebug('loaded ' + id)`
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', program], {cwd: ROOT, encoding: 'utf8'})
     assert.equal(result.status, 0, result.stderr)
-    const loaded = result.stderr.split('\n').filter((l) => l.startsWith('loaded ')).map((l) => l.slice(7))
-    assert.ok(loaded.some((u) => u.endsWith('/dist/index.js')), `the hook saw the import:\n${result.stderr}`)
-    assert.ok(loaded.some((u) => u.includes('/node_modules/@oclif/core/')), 'the hook sees dependencies too')
-    const heavy = loaded.filter((u) => /node_modules\/(ajv|undici|node-sqlite3-wasm|@inquirer|@oclif\/table)\/|\/dist\/sandbox\//.test(u))
+    const loaded = result.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('loaded '))
+      .map((l) => l.slice(7))
+    assert.ok(
+      loaded.some((u) => u.endsWith('/dist/index.js')),
+      `the hook saw the import:\n${result.stderr}`,
+    )
+    assert.ok(
+      loaded.some((u) => u.includes('/node_modules/@oclif/core/')),
+      'the hook sees dependencies too',
+    )
+    const heavy = loaded.filter((u) =>
+      /node_modules\/(ajv|undici|node-sqlite3-wasm|@inquirer|@oclif\/table)\/|\/dist\/sandbox\//.test(u),
+    )
     assert.deepEqual(heavy, [])
   })
 

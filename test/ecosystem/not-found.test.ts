@@ -57,7 +57,9 @@ describe('an unknown command', () => {
   })
 
   it('on a terminal: "y" runs the suggested command', async () => {
-    const result = await runInPty(home, ['profile', 'lst'], {steps: [{waitFor: /Did you mean .*profile list/, send: 'y\r'}]})
+    const result = await runInPty(home, ['profile', 'lst'], {
+      steps: [{waitFor: /Did you mean .*profile list/, send: 'y\r'}],
+    })
     const screen = stripVTControlCharacters(result.screen)
     assert.equal(result.code, 0, screen)
     // what `codika profile list` says in an empty home

@@ -16,7 +16,9 @@ function packedFiles(): string[] {
 }
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
+  return readdirSync(dir, {withFileTypes: true}).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  )
 }
 
 /** The command ids oclif derives from the compiled command files (dist/commands/a/b.js → a:b). */
@@ -24,22 +26,44 @@ function compiledCommandIds(): string[] {
   const dir = join(ROOT, 'dist', 'commands')
   return walk(dir)
     .filter((f) => f.endsWith('.js'))
-    .map((f) => relative(dir, f).slice(0, -3).split(sep).filter((part) => part !== 'index').join(':'))
+    .map((f) =>
+      relative(dir, f)
+        .slice(0, -3)
+        .split(sep)
+        .filter((part) => part !== 'index')
+        .join(':'),
+    )
     .sort()
 }
 
 describe('npm pack', () => {
   it('holds dist/, bin/run.js (and the bin/package.json that makes it CommonJS), the manifest, README, LICENSE, package.json and npm-shrinkwrap.json only', () => {
     const files = packedFiles()
-    const top = ['LICENSE', 'README.md', 'bin/package.json', 'bin/run.js', 'npm-shrinkwrap.json', 'oclif.manifest.json', 'package.json']
-    assert.deepEqual(files.filter((f) => !f.startsWith('dist/')), top)
+    const top = [
+      'LICENSE',
+      'README.md',
+      'bin/package.json',
+      'bin/run.js',
+      'npm-shrinkwrap.json',
+      'oclif.manifest.json',
+      'package.json',
+    ]
+    assert.deepEqual(
+      files.filter((f) => !f.startsWith('dist/')),
+      top,
+    )
     // .cjs: the build's bundle of @oclif/core and its loader (src/lib/oclif-bundle.cts), with its .d.cts.
     const strays = files.filter((f) => f.startsWith('dist/') && !/\.(c?js|d\.c?ts)$/.test(f))
     assert.deepEqual(strays, [], 'no source maps or other files under dist/')
     assert.ok(files.includes('dist/oclif-core.cjs'), 'the bundle of @oclif/core is shipped')
     // every compiled file is shipped, and its types (the package exports types for plugins)
-    const built = walk(join(ROOT, 'dist')).map((f) => relative(ROOT, f).split(sep).join('/')).filter((f) => !f.endsWith('.map'))
-    assert.deepEqual(files.filter((f) => f.startsWith('dist/')), built.sort())
+    const built = walk(join(ROOT, 'dist'))
+      .map((f) => relative(ROOT, f).split(sep).join('/'))
+      .filter((f) => !f.endsWith('.map'))
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('dist/')),
+      built.sort(),
+    )
     assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'))
   })
 
@@ -58,7 +82,10 @@ describe('npm pack', () => {
   })
 
   it('npm-shrinkwrap.json is the lock file: it pins the tree of package.json', () => {
-    assert.ok(!existsSync(join(ROOT, 'package-lock.json')), 'one lock file: npm would ignore package-lock.json next to a shrinkwrap')
+    assert.ok(
+      !existsSync(join(ROOT, 'package-lock.json')),
+      'one lock file: npm would ignore package-lock.json next to a shrinkwrap',
+    )
     const lock = JSON.parse(readFileSync(join(ROOT, 'npm-shrinkwrap.json'), 'utf8'))
     assert.equal(lock.name, pjson.name)
     assert.deepEqual(lock.packages[''].dependencies, pjson.dependencies)

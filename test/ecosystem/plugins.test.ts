@@ -26,12 +26,18 @@ describe('codika plugins link examples/plugin-hello', () => {
     sandbox = await startTestSandbox()
     // An organization key saved as the active profile, pointing at the sandbox: what `hello` will use.
     const created = await runCli(home, [
-      'organization', 'create-key',
-      '--api-key', sandbox.seeded!.owner.apiKey,
-      '--api-url', sandbox.url,
-      '--organization-id', sandbox.seeded!.organizationId,
-      '--name', 'Hello Plugin',
-      '--scopes', 'skills:read',
+      'organization',
+      'create-key',
+      '--api-key',
+      sandbox.seeded!.owner.apiKey,
+      '--api-url',
+      sandbox.url,
+      '--organization-id',
+      sandbox.seeded!.organizationId,
+      '--name',
+      'Hello Plugin',
+      '--scopes',
+      'skills:read',
       '--json',
     ])
     assert.equal(created.code, 0, created.stderr)

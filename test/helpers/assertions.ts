@@ -30,7 +30,8 @@ export function readConfig(home: string): any {
 /** Neither stream holds any of the secrets, nor the command line itself. */
 export function assertNoLeak(result: CliResult, secrets: string[], args: string[] = []): void {
   for (const stream of ['stdout', 'stderr'] as const) {
-    for (const secret of secrets) assert.ok(!result[stream].includes(secret), `${stream} holds a secret:\n${result[stream]}`)
+    for (const secret of secrets)
+      assert.ok(!result[stream].includes(secret), `${stream} holds a secret:\n${result[stream]}`)
     if (args.length > 0) assert.ok(!result[stream].includes(args.join(' ')), `${stream} echoes the command line`)
   }
 }

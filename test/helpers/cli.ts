@@ -33,7 +33,12 @@ export function cleanEnv(home: string, extra: Record<string, string | undefined>
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
     // CI variables too: colour libraries turn colour on under CI=true even without a terminal.
-    if (/^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|COLORTERM$|CI$|CI_|GITHUB_ACTIONS$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$)/i.test(k)) continue
+    if (
+      /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|COLORTERM$|CI$|CI_|GITHUB_ACTIONS$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$)/i.test(
+        k,
+      )
+    )
+      continue
     env[k] = v
   }
   env.HOME = home
@@ -77,13 +82,13 @@ export function runCli(home: string, args: string[], options: CliOptions = {}): 
 }
 
 /** A temporary home folder, removed by the returned cleanup. */
-export function tempHome(prefix = 'codika-test-'): {home: string; cleanup(): void} {
+export function tempHome(prefix = 'codika-test-'): {home: string; cleanup: () => void} {
   const home = mkdtempSync(join(tmpdir(), prefix))
   return {home, cleanup: () => rmSync(home, {recursive: true, force: true})}
 }
 
 /** Temporary homes for a test file: `home()` makes one, `cleanup()` (in `after`) removes every one made. */
-export function tempHomes(prefix?: string): {home(): string; cleanup(): void} {
+export function tempHomes(prefix?: string): {home: () => string; cleanup: () => void} {
   const made: Array<() => void> = []
   return {
     home() {

@@ -4,7 +4,11 @@ import {availableParallelism} from 'node:os'
 export const CLI_CONCURRENCY = Math.max(4, availableParallelism() * 2)
 
 /** `fn` over every item, at most `limit` at a time; rejects with the first failure once all have settled. */
-export async function inParallel<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>, limit = CLI_CONCURRENCY): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: readonly T[],
+  fn: (item: T, index: number) => Promise<R>,
+  limit = CLI_CONCURRENCY,
+): Promise<R[]> {
   const results: R[] = new Array(items.length)
   const failures: unknown[] = []
   let next = 0

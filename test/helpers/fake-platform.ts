@@ -28,7 +28,7 @@ export interface FakePlatform {
   route(prefix: string, ...replies: Reply[]): string
   /** The recorded requests whose path starts with `/<prefix>/`. */
   requestsTo(prefix: string): RecordedRequest[]
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 export function okEnvelope(data: unknown, requestId = 'req-789') {
@@ -53,7 +53,9 @@ export function createdKey(body: any, overrides: Record<string, unknown> = {}) {
   })
 }
 
-export async function startFakePlatform(initial: Reply = (req, res) => json(res, 201, createdKey(req.json))): Promise<FakePlatform> {
+export async function startFakePlatform(
+  initial: Reply = (req, res) => json(res, 201, createdKey(req.json)),
+): Promise<FakePlatform> {
   let replies: Reply[] = [initial]
   let served = 0
   const routes = new Map<string, {replies: Reply[]; served: number}>()
@@ -112,7 +114,7 @@ export interface Listening {
   /** Also destroy this socket on close (a connection the server opened itself). */
   track(socket: Socket): void
   /** Cuts every open connection, then closes the server. */
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 /** Starts `server` on a free port of 127.0.0.1, keeping its connections so that close() never waits on them. */
@@ -138,7 +140,11 @@ export async function listenOnLoopback(server: Server): Promise<Listening> {
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body)
-  res.writeHead(status, {'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers})
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  })
   res.end(text)
 }
 

@@ -11,7 +11,11 @@ function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /** A `width`×`height` RGBA PNG of one colour: signature, IHDR, one zlib IDAT, IEND. */
-export function pngImage(width = 2, height = 2, rgba: [number, number, number, number] = [0x1e, 0x90, 0xff, 0xff]): Buffer {
+export function pngImage(
+  width = 2,
+  height = 2,
+  rgba: [number, number, number, number] = [0x1e, 0x90, 0xff, 0xff],
+): Buffer {
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)
@@ -41,14 +45,16 @@ function jpegSegment(marker: number, payload: number[]): number[] {
 export function jpegImage(): Buffer {
   const oneSymbolTable = (tableClassAndId: number) => [tableClassAndId, 1, ...Array(15).fill(0), 0x00]
   return Buffer.from([
-    0xff, 0xd8, // SOI
+    0xff,
+    0xd8, // SOI
     ...jpegSegment(0xdb, [0x00, ...Array(64).fill(1)]), // DQT: table 0, 8-bit, all ones
     ...jpegSegment(0xc0, [8, 0, 1, 0, 1, 1, 0x01, 0x11, 0x00]), // SOF0: 8-bit, 1×1, one component
     ...jpegSegment(0xc4, oneSymbolTable(0x00)), // DHT: DC table 0
     ...jpegSegment(0xc4, oneSymbolTable(0x10)), // DHT: AC table 0
     ...jpegSegment(0xda, [1, 0x01, 0x00, 0, 63, 0]), // SOS: one component, tables 0/0, full spectrum
     0x3f,
-    0xff, 0xd9, // EOI
+    0xff,
+    0xd9, // EOI
   ])
 }
 

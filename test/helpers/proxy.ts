@@ -15,7 +15,7 @@ export interface ProxiedRequest {
 export interface RecordingProxy {
   url: string
   requests: ProxiedRequest[]
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 export interface ProxyOptions {

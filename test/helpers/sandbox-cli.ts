@@ -82,7 +82,9 @@ export async function startSandboxCli(
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`sandbox start not ready within ${options.timeoutMs ?? 60_000} ms\nstdout: ${out}\nstderr: ${err}`))
+      reject(
+        new Error(`sandbox start not ready within ${options.timeoutMs ?? 60_000} ms\nstdout: ${out}\nstderr: ${err}`),
+      )
     }, options.timeoutMs ?? 60_000)
     const check = () => {
       if (json ? isCompleteJson(out) : out.includes('Press Ctrl+C to stop.')) {
@@ -90,11 +92,11 @@ export async function startSandboxCli(
         resolve()
       }
     }
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk
       check()
     })
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       err += chunk
       for (const wake of stderrWaiters) wake()
     })

@@ -42,7 +42,17 @@ describe('npm pack, then npm install -g --prefix <empty folder>', () => {
     // --prefer-offline: the package cache first, the npm registry for anything missing; never anything else.
     execFileSync(
       'npm',
-      ['install', '--global', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        tarball,
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+      ],
       {cwd: home, stdio: ['ignore', 'inherit', 'inherit']},
     )
     sandbox = await startTestSandbox()
@@ -67,7 +77,8 @@ describe('npm pack, then npm install -g --prefix <empty folder>', () => {
       .filter(([path]) => !present.has(path))
       .map(([path]) => path)
     assert.deepEqual(missing, [], 'runtime packages of the shrinkwrap that were not installed')
-    for (const tool of ['typescript', 'eslint', 'tsx', 'oclif']) assert.ok(!existsSync(join(installed, 'node_modules', tool)), `${tool} (dev) installed`)
+    for (const tool of ['typescript', 'eslint', 'tsx', 'oclif'])
+      assert.ok(!existsSync(join(installed, 'node_modules', tool)), `${tool} (dev) installed`)
   })
 
   it('runs --version, --help and organization create-key --help', async () => {
@@ -77,7 +88,8 @@ describe('npm pack, then npm install -g --prefix <empty folder>', () => {
 
     const help = await cli('--help')
     assert.equal(help.code, 0, help.stderr)
-    for (const word of ['organization', 'profile', 'autocomplete', 'plugins']) assert.match(help.stdout, new RegExp(`\\b${word}\\b`))
+    for (const word of ['organization', 'profile', 'autocomplete', 'plugins'])
+      assert.match(help.stdout, new RegExp(`\\b${word}\\b`))
 
     const createKeyHelp = await cli('organization', 'create-key', '--help')
     assert.equal(createKeyHelp.code, 0, createKeyHelp.stderr)
@@ -85,18 +97,26 @@ describe('npm pack, then npm install -g --prefix <empty folder>', () => {
     assert.match(createKeyHelp.stdout, /codika organization create-key --organization-id/)
     assert.equal(createKeyHelp.stderr, '')
     // oclif ran from the installed bundle (src/lib/oclif-bundle.ts): only that run writes a code cache.
-    assert.ok(readdirSync(join(home, 'cache', 'codika', 'code-cache')).some((f) => /^oclif-core-\w+-node.+\.bin$/.test(f)))
+    assert.ok(
+      readdirSync(join(home, 'cache', 'codika', 'code-cache')).some((f) => /^oclif-core-\w+-node.+\.bin$/.test(f)),
+    )
   })
 
   it('creates a key against the sandbox and saves it as a profile', async () => {
     const owner = sandbox.seeded!.owner.apiKey
     const result = await cli(
-      'organization', 'create-key',
-      '--api-key', owner,
-      '--api-url', sandbox.url,
-      '--organization-id', sandbox.seeded!.organizationId,
-      '--name', 'Installed CLI',
-      '--scopes', 'deploy:use-case,workflows:trigger',
+      'organization',
+      'create-key',
+      '--api-key',
+      owner,
+      '--api-url',
+      sandbox.url,
+      '--organization-id',
+      sandbox.seeded!.organizationId,
+      '--name',
+      'Installed CLI',
+      '--scopes',
+      'deploy:use-case,workflows:trigger',
       '--json',
     )
     assert.equal(result.code, 0, result.stderr)

@@ -83,7 +83,12 @@ describe('resolveCredentials: the rows of the table', () => {
 
   it('row 2: a --profile without baseUrl means production, even with CODIKA_BASE_URL set', () => {
     const c = resolve({profile: 'prod'}, {CODIKA_BASE_URL: URLS.env})
-    assert.deepEqual(pick(c), {key: KEYS.prod, url: PRODUCTION_BASE_URL, keySource: 'profile-flag', urlSource: 'default'})
+    assert.deepEqual(pick(c), {
+      key: KEYS.prod,
+      url: PRODUCTION_BASE_URL,
+      keySource: 'profile-flag',
+      urlSource: 'default',
+    })
   })
 
   it('row 2 with row 1: --api-key with --profile goes to that profile URL; --api-url with --profile keeps its key', () => {
@@ -110,7 +115,12 @@ describe('resolveCredentials: the rows of the table', () => {
 
   it('row 4 (URL): a key from CODIKA_API_KEY goes to production, never to a profile URL', () => {
     for (const env of [{CODIKA_API_KEY: KEYS.env}, {CODIKA_API_KEY: KEYS.env, CODIKA_PROFILE: 'envp'}]) {
-      assert.deepEqual(pick(resolve({}, env)), {key: KEYS.env, url: PRODUCTION_BASE_URL, keySource: 'env', urlSource: 'default'})
+      assert.deepEqual(pick(resolve({}, env)), {
+        key: KEYS.env,
+        url: PRODUCTION_BASE_URL,
+        keySource: 'env',
+        urlSource: 'default',
+      })
     }
     assert.deepEqual(pick(resolve({apiUrl: URLS.flag}, {CODIKA_API_KEY: KEYS.env})), {
       key: KEYS.env,
@@ -133,7 +143,12 @@ describe('resolveCredentials: the rows of the table', () => {
   })
 
   it('row 5: the active profile, its URL, or production when it has none', () => {
-    assert.deepEqual(pick(resolve({})), {key: KEYS.active, url: URLS.active, keySource: 'active-profile', urlSource: 'profile'})
+    assert.deepEqual(pick(resolve({})), {
+      key: KEYS.active,
+      url: URLS.active,
+      keySource: 'active-profile',
+      urlSource: 'profile',
+    })
     assert.deepEqual(pick(resolve({}, {}, file('prod'))), {
       key: KEYS.prod,
       url: PRODUCTION_BASE_URL,
@@ -143,7 +158,12 @@ describe('resolveCredentials: the rows of the table', () => {
   })
 
   it('row 5 (URL) also serves a key from --api-key: the active or CODIKA_PROFILE profile URL, or production', () => {
-    assert.deepEqual(pick(resolve({apiKey: KEYS.flag})), {key: KEYS.flag, url: URLS.active, keySource: 'flag', urlSource: 'profile'})
+    assert.deepEqual(pick(resolve({apiKey: KEYS.flag})), {
+      key: KEYS.flag,
+      url: URLS.active,
+      keySource: 'flag',
+      urlSource: 'profile',
+    })
     assert.deepEqual(pick(resolve({apiKey: KEYS.flag}, {CODIKA_PROFILE: 'envp'})), {
       key: KEYS.flag,
       url: URLS.envp,
@@ -172,8 +192,18 @@ describe('resolveCredentials: the rows of the table', () => {
   })
 
   it('rows 4–5 with a URL from above: --api-url or CODIKA_BASE_URL replaces the profile URL, the key stays', () => {
-    assert.deepEqual(pick(resolve({apiUrl: URLS.flag})), {key: KEYS.active, url: URLS.flag, keySource: 'active-profile', urlSource: 'flag'})
-    assert.deepEqual(pick(resolve({}, {CODIKA_BASE_URL: URLS.env})), {key: KEYS.active, url: URLS.env, keySource: 'active-profile', urlSource: 'env'})
+    assert.deepEqual(pick(resolve({apiUrl: URLS.flag})), {
+      key: KEYS.active,
+      url: URLS.flag,
+      keySource: 'active-profile',
+      urlSource: 'flag',
+    })
+    assert.deepEqual(pick(resolve({}, {CODIKA_BASE_URL: URLS.env})), {
+      key: KEYS.active,
+      url: URLS.env,
+      keySource: 'active-profile',
+      urlSource: 'env',
+    })
     assert.deepEqual(pick(resolve({}, {CODIKA_PROFILE: 'envp', CODIKA_BASE_URL: URLS.env})), {
       key: KEYS.envp,
       url: URLS.env,
@@ -203,7 +233,11 @@ describe('resolveCredentials: the rows of the table', () => {
 describe('resolveCredentials: errors', () => {
   it('no key anywhere: NO_API_KEY, exit 2, with what to do', () => {
     throwsCode(() => resolve({}, {}, file(null)), 'NO_API_KEY', 2)
-    throwsCode(() => resolve({apiUrl: URLS.flag}, {CODIKA_BASE_URL: URLS.env}, {activeProfile: null, profiles: {}}), 'NO_API_KEY', 2)
+    throwsCode(
+      () => resolve({apiUrl: URLS.flag}, {CODIKA_BASE_URL: URLS.env}, {activeProfile: null, profiles: {}}),
+      'NO_API_KEY',
+      2,
+    )
   })
 
   it('a profile named by --profile or CODIKA_PROFILE that does not exist is exit 2, never a fall-back', () => {
@@ -218,7 +252,12 @@ describe('resolveCredentials: errors', () => {
     for (const bad of ['notaurl', 'ftp://host/', 'file:///etc/passwd', '']) {
       throwsCode(() => resolve({apiKey: KEYS.flag, apiUrl: bad}), 'INVALID_FLAG', 2, /--api-url/)
     }
-    throwsCode(() => resolve({}, {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'notaurl'}), 'INVALID_FLAG', 2, /CODIKA_BASE_URL/)
+    throwsCode(
+      () => resolve({}, {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'notaurl'}),
+      'INVALID_FLAG',
+      2,
+      /CODIKA_BASE_URL/,
+    )
   })
 
   it('an empty --api-key is INVALID_FLAG', () => {
@@ -226,7 +265,10 @@ describe('resolveCredentials: errors', () => {
   })
 
   it("a profile whose baseUrl is not a URL is a broken profile file (exit 1), not the user's command line", () => {
-    const broken: ProfileFile = {activeProfile: 'b', profiles: {b: {apiKey: KEYS.active, type: 'personal-api-key', baseUrl: 'nope'}}}
+    const broken: ProfileFile = {
+      activeProfile: 'b',
+      profiles: {b: {apiKey: KEYS.active, type: 'personal-api-key', baseUrl: 'nope'}},
+    }
     throwsCode(() => resolve({}, {}, broken), 'CONFIG_UNREADABLE', 1, /profile "b"/)
   })
 
@@ -279,11 +321,17 @@ describe('resolveCredentials: a key from a profile never goes to another profile
                   }
                   checked++
                   // The key: the first source present, in the table's order.
-                  const expectedKey = apiKey ?? (profile && file().profiles[profile].apiKey) ?? envKey ?? (envProfile && file().profiles[envProfile].apiKey) ?? file().profiles[active!].apiKey
+                  const expectedKey =
+                    apiKey ??
+                    (profile && file().profiles[profile].apiKey) ??
+                    envKey ??
+                    (envProfile && file().profiles[envProfile].apiKey) ??
+                    file().profiles[active!].apiKey
                   assert.equal(c.apiKey, expectedKey, label)
                   // The URL: a flag, then --profile's own, then the environment's.
                   if (apiUrl) assert.equal(c.baseUrl, apiUrl, label)
-                  else if (profile) assert.equal(c.baseUrl, file().profiles[profile].baseUrl ?? PRODUCTION_BASE_URL, label)
+                  else if (profile)
+                    assert.equal(c.baseUrl, file().profiles[profile].baseUrl ?? PRODUCTION_BASE_URL, label)
                   else if (envUrl) assert.equal(c.baseUrl, envUrl, label)
                   else if (!apiKey && envKey) assert.equal(c.baseUrl, PRODUCTION_BASE_URL, label)
                   else {
@@ -291,12 +339,13 @@ describe('resolveCredentials: a key from a profile never goes to another profile
                     assert.equal(c.baseUrl, (from && file().profiles[from].baseUrl) || PRODUCTION_BASE_URL, label)
                   }
                   // The rule itself: a profile's key only ever goes to that profile's own URL (or a non-profile one).
-                  if (c.profileName !== undefined && c.urlSource === 'profile') assert.equal(c.urlProfileName, c.profileName, label)
+                  if (c.profileName !== undefined && c.urlSource === 'profile')
+                    assert.equal(c.urlProfileName, c.profileName, label)
                   if (c.keySource === 'env') assert.notEqual(c.urlSource, 'profile', label)
                   const owner = Object.entries(file().profiles).find(([, p]) => p.baseUrl === c.baseUrl)?.[0]
                   if (c.profileName !== undefined && owner !== undefined) assert.equal(owner, c.profileName, label)
                 }
-    assert.equal(checked, 2 * 2 * 3 * 2 * 2 * 3 * 3 - 4, "every combination but the four without any key")
+    assert.equal(checked, 2 * 2 * 3 * 2 * 2 * 3 * 3 - 4, 'every combination but the four without any key')
   })
 })
 

@@ -27,17 +27,30 @@ describe('oclif bundle: the cache folder, as oclif computes Config#cacheDir', ()
 
   it('Windows: %LOCALAPPDATA%\\codika unless XDG_CACHE_HOME is set', () => {
     assert.equal(cacheDir({HOME: home, LOCALAPPDATA: 'C:\\Local'}, 'win32'), join('C:\\Local', 'codika'))
-    assert.equal(cacheDir({HOME: home, LOCALAPPDATA: 'C:\\Local', XDG_CACHE_HOME: '/xdg'}, 'win32'), join('/xdg', 'codika'))
+    assert.equal(
+      cacheDir({HOME: home, LOCALAPPDATA: 'C:\\Local', XDG_CACHE_HOME: '/xdg'}, 'win32'),
+      join('/xdg', 'codika'),
+    )
   })
 })
 
 describe('oclif bundle: the header line', () => {
   it('reads the @oclif/core version and the code hash', () => {
-    assert.deepEqual(readHeader('//{"core":"4.14.0","hash":"0123456789abcdef"}\n//[]\ncode'), {core: '4.14.0', hash: '0123456789abcdef'})
+    assert.deepEqual(readHeader('//{"core":"4.14.0","hash":"0123456789abcdef"}\n//[]\ncode'), {
+      core: '4.14.0',
+      hash: '0123456789abcdef',
+    })
   })
 
   it('anything else is no header (the loader then uses node_modules/@oclif/core)', () => {
-    for (const source of ['', 'code', '// a comment\n', '//{"core":"4.14.0"}\n', '//{not json\n', '//{"core":4,"hash":"x"}\n']) {
+    for (const source of [
+      '',
+      'code',
+      '// a comment\n',
+      '//{"core":"4.14.0"}\n',
+      '//{not json\n',
+      '//{"core":4,"hash":"x"}\n',
+    ]) {
       assert.equal(readHeader(source), undefined, JSON.stringify(source))
     }
   })

@@ -35,11 +35,15 @@ describe('input checks', () => {
   })
 
   it('parseScopes splits, trims, drops duplicates and empties, keeping order', () => {
-    assert.deepEqual(parseScopes(' workflows:trigger, deploy:use-case ,workflows:trigger,, '), ['workflows:trigger', 'deploy:use-case'])
+    assert.deepEqual(parseScopes(' workflows:trigger, deploy:use-case ,workflows:trigger,, '), [
+      'workflows:trigger',
+      'deploy:use-case',
+    ])
   })
 
   it('parseScopes needs at least one scope', () => {
-    for (const raw of ['', ' ', ',', ' , ']) usage(() => parseScopes(raw), 'INVALID_FLAG', /--scopes must name at least one scope/)
+    for (const raw of ['', ' ', ',', ' , '])
+      usage(() => parseScopes(raw), 'INVALID_FLAG', /--scopes must name at least one scope/)
   })
 
   it('parseScopes names the unknown scope, the closest valid one and the whole list', () => {
@@ -66,7 +70,11 @@ describe('createKeyRequest', () => {
   const flags = {'organization-id': ' org_1 ', name: ' CI Deploy Key ', scopes: 'deploy:use-case'}
 
   it('sends the optional fields only when given', () => {
-    assert.deepEqual(createKeyRequest(flags), {organizationId: 'org_1', name: 'CI Deploy Key', scopes: ['deploy:use-case']})
+    assert.deepEqual(createKeyRequest(flags), {
+      organizationId: 'org_1',
+      name: 'CI Deploy Key',
+      scopes: ['deploy:use-case'],
+    })
     assert.deepEqual(createKeyRequest({...flags, description: 'For CI', 'expires-in-days': '30'}), {
       organizationId: 'org_1',
       name: 'CI Deploy Key',
@@ -79,7 +87,11 @@ describe('createKeyRequest', () => {
 
 describe('profileBaseUrl', () => {
   it('omits production, with or without a trailing slash or the endpoint path', () => {
-    for (const url of ['https://api.codika.io', 'https://api.codika.io/', 'https://api.codika.io/createorganizationapikeypublic']) {
+    for (const url of [
+      'https://api.codika.io',
+      'https://api.codika.io/',
+      'https://api.codika.io/createorganizationapikeypublic',
+    ]) {
       assert.equal(profileBaseUrl(url), undefined, url)
     }
   })
@@ -146,7 +158,12 @@ describe('saveOrganizationKey', () => {
     const s = store()
     const creator = {apiKey: 'ckp_x', type: 'personal-api-key', organizationId: 'org_1', organizationName: 'Acme Corp'}
     const same = await saveOrganizationKey(s, {data, request, baseUrl: 'https://api.codika.io', creator})
-    const other = await saveOrganizationKey(s, {data, request, baseUrl: 'https://api.codika.io', creator: {...creator, organizationId: 'org_2'}})
+    const other = await saveOrganizationKey(s, {
+      data,
+      request,
+      baseUrl: 'https://api.codika.io',
+      creator: {...creator, organizationId: 'org_2'},
+    })
     assert.equal(read(s).profiles[same].organizationName, 'Acme Corp')
     assert.equal('organizationName' in read(s).profiles[other], false)
     assert.equal(other, 'org-api-key-ci-deploy-key-2')

@@ -9,7 +9,7 @@ import {check} from '../../src/lib/api/validate.js'
 import {type Sandbox, type SandboxOptions, startSandbox} from '../../src/sandbox/server.js'
 
 /** A new empty folder under the system's temp folder, and a function that removes it. */
-export function tempDir(): {dir: string; remove(): void} {
+export function tempDir(): {dir: string; remove: () => void} {
   const dir = mkdtempSync(join(tmpdir(), 'codika-sandbox-test-'))
   return {dir, remove: () => rmSync(dir, {recursive: true, force: true})}
 }

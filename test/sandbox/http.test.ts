@@ -28,7 +28,7 @@ function rawExchange(bytes: string): Promise<string> {
     const socket = connect(sandbox.port, '127.0.0.1', () => socket.write(bytes))
     let received = ''
     socket.setEncoding('utf8')
-    socket.on('data', (chunk) => (received += chunk))
+    socket.on('data', (chunk) => (received += chunk.toString()))
     socket.on('end', () => resolve(received))
     socket.on('error', reject)
   })

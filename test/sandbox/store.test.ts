@@ -80,7 +80,7 @@ test('the schema enforces unique key hashes, foreign keys, roles, key types and 
     const columns = Object.keys(row)
     db.run(
       `INSERT INTO api_keys (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-      Object.values(row) as sqlite.JSValue[],
+      Object.values(row),
     )
   }
   try {
@@ -143,7 +143,7 @@ test('reset starts from an empty file', () => {
   }
 })
 
-test('a file in use, another program\'s SQLite file, a non-database and a newer schema are refused', () => {
+test("a file in use, another program's SQLite file, a non-database and a newer schema are refused", () => {
   const {file} = seededFile()
   const store = SandboxStore.open(file)
   try {

@@ -61,9 +61,16 @@ ${scopeHelpTable()}`
     let profile: string | null = null
     if (this.flags.save) {
       try {
-        profile = await saveOrganizationKey(this.store, {data, request, baseUrl: credentials.baseUrl, creator: credentials.profile})
+        profile = await saveOrganizationKey(this.store, {
+          data,
+          request,
+          baseUrl: credentials.baseUrl,
+          creator: credentials.profile,
+        })
       } catch (error) {
-        this.warn(`The key was created but could not be saved as a profile: ${(error as Error).message} Copy the key now; it cannot be shown again.`)
+        this.warn(
+          `The key was created but could not be saved as a profile: ${(error as Error).message} Copy the key now; it cannot be shown again.`,
+        )
       }
     }
 

@@ -22,7 +22,8 @@ ${scopeHelpTable()}`
     },
     {
       description: 'Replace its scopes',
-      command: '<%= config.bin %> <%= command.id %> --key-id "abc123-def456" --scopes "deploy:use-case,workflows:trigger,executions:read"',
+      command:
+        '<%= config.bin %> <%= command.id %> --key-id "abc123-def456" --scopes "deploy:use-case,workflows:trigger,executions:read"',
     },
     {
       description: 'Clear its description',
@@ -70,7 +71,10 @@ ${scopeHelpTable()}`
         ]),
       ]
       if (refreshed.length > 0)
-        lines.push('', `  Refreshed the name and scopes of profile${refreshed.length > 1 ? 's' : ''} ${refreshed.map((n) => `"${n}"`).join(', ')}`)
+        lines.push(
+          '',
+          `  Refreshed the name and scopes of profile${refreshed.length > 1 ? 's' : ''} ${refreshed.map((n) => `"${n}"`).join(', ')}`,
+        )
       this.log(lines.join('\n'))
     }
     return {...envelope, profile: refreshed[0] ?? null}

@@ -8,7 +8,9 @@ export default class ProfileRemove extends BaseCommand<typeof ProfileRemove> {
 
   static override description = `When the active profile is removed, the remaining profile first in name order becomes active, and the command says which.`
 
-  static override examples = [{description: 'Remove the sandbox profile', command: '<%= config.bin %> <%= command.id %> sandbox'}]
+  static override examples = [
+    {description: 'Remove the sandbox profile', command: '<%= config.bin %> <%= command.id %> sandbox'},
+  ]
 
   static override args = {
     name: Args.string({description: 'The profile to remove.', required: true}),

@@ -30,7 +30,11 @@ export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
     const note = shadowingNote()
     if (note) this.warn(note)
     if (!this.jsonEnabled())
-      this.log([paint('green', `✓ Switched to profile "${result.activeProfile}"`), '', profileFields(result.profile)].join('\n'))
+      this.log(
+        [paint('green', `✓ Switched to profile "${result.activeProfile}"`), '', profileFields(result.profile)].join(
+          '\n',
+        ),
+      )
     return result
   }
 }

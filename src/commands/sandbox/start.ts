@@ -11,13 +11,22 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
 
   static override examples = [
     {description: 'Start on the default port, 8787', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'A fresh sandbox on any free port, saving the owner key as the active profile "sandbox"', command: '<%= config.bin %> <%= command.id %> --port 0 --reset --login'},
-    {description: 'Keep the data in a file of your choice and read the keys as JSON', command: '<%= config.bin %> <%= command.id %> --data ./sandbox.db --json'},
+    {
+      description: 'A fresh sandbox on any free port, saving the owner key as the active profile "sandbox"',
+      command: '<%= config.bin %> <%= command.id %> --port 0 --reset --login',
+    },
+    {
+      description: 'Keep the data in a file of your choice and read the keys as JSON',
+      command: '<%= config.bin %> <%= command.id %> --data ./sandbox.db --json',
+    },
   ]
 
   static override flags = {
     port: Flags.integer({summary: 'Port to listen on (0: any free port).', default: 8787, min: 0, max: 65_535}),
-    host: Flags.string({summary: 'Interface to bind; anything but loopback is reachable from other machines.', default: '127.0.0.1'}),
+    host: Flags.string({
+      summary: 'Interface to bind; anything but loopback is reachable from other machines.',
+      default: '127.0.0.1',
+    }),
     data: Flags.string({summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db).'}),
     reset: Flags.boolean({summary: 'Delete the data file first and start empty.'}),
     login: Flags.boolean({summary: 'Save the seeded owner key as the active profile "sandbox".'}),

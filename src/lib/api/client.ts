@@ -95,15 +95,15 @@ export class CodikaClient {
     // An http: URL goes to an HTTP proxy as a plain absolute-URI request, as curl does: many proxies refuse
     // CONNECT to ports other than 443. https: URLs are tunnelled (CONNECT) whatever this says.
     const dispatcher = (this.dispatcher ??= new EnvHttpProxyAgent({proxyTunnel: false}))
-    return ((url: string, init: RequestInit) => fetch(url, {...init, dispatcher} as never)) as unknown as typeof globalThis.fetch
+    return ((url: string, init: RequestInit) =>
+      fetch(url, {...init, dispatcher} as never)) as unknown as typeof globalThis.fetch
   }
 
   private async call<T>(name: EndpointName, body?: object): Promise<SuccessEnvelope<T>> {
     const endpoint = ENDPOINTS[name]
     if (body !== undefined) {
       const problem = await check(`${name}.request` as const, body)
-      if (problem)
-        throw new CodikaError('INVALID_REQUEST', `The request was not sent: ${problem}.`, {exitCode: 2})
+      if (problem) throw new CodikaError('INVALID_REQUEST', `The request was not sent: ${problem}.`, {exitCode: 2})
     }
     const url = endpointUrl(this.baseUrl, endpoint)
     const fetch = await this.transport()
@@ -136,7 +136,8 @@ export class CodikaClient {
           const failure = timedOut ? timeoutError(this.timeoutMs) : networkError(error, url)
           debug(`POST ${url} failed after ${Date.now() - started} ms: ${failure.message}`)
           // A create is sent again only when the connection was refused: it provably never arrived.
-          const retry = !timedOut && attempt === 1 && (refused(error) || (endpoint.idempotent && failure.code === 'NETWORK_ERROR'))
+          const retry =
+            !timedOut && attempt === 1 && (refused(error) || (endpoint.idempotent && failure.code === 'NETWORK_ERROR'))
           if (retry) {
             debug(`retrying POST ${url}`)
             await delay(RETRY_DELAY_MS, controller.signal)
@@ -148,7 +149,9 @@ export class CodikaClient {
         const json = parseJson(text)
         // The contract puts the request id in the body; a header is only a fallback.
         const requestId = requestIdOf(json) ?? response.headers.get('x-request-id') ?? undefined
-        debug(`POST ${url} → ${response.status} in ${Date.now() - started} ms${requestId ? ` (request id ${requestId})` : ''}`)
+        debug(
+          `POST ${url} → ${response.status} in ${Date.now() - started} ms${requestId ? ` (request id ${requestId})` : ''}`,
+        )
         if (endpoint.idempotent && attempt === 1 && RETRYABLE_STATUSES.has(response.status)) {
           debug(`retrying POST ${url}`)
           await delay(RETRY_DELAY_MS, controller.signal)
@@ -177,7 +180,7 @@ async function readCapped(response: Response, controller: AbortController): Prom
   if (!response.body) return ''
   const chunks: Uint8Array[] = []
   let size = 0
-  for await (const chunk of response.body) {
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength
     if (size > MAX_RESPONSE_BYTES) {
       controller.abort()
@@ -198,7 +201,12 @@ function parseJson(text: string): unknown {
 }
 
 /** `json` is the parsed body, undefined when it was not JSON. */
-async function interpret<T>(name: EndpointName, status: number, statusText: string, json: unknown): Promise<SuccessEnvelope<T>> {
+async function interpret<T>(
+  name: EndpointName,
+  status: number,
+  statusText: string,
+  json: unknown,
+): Promise<SuccessEnvelope<T>> {
   const requestId = requestIdOf(json)
   const ok = status >= 200 && status < 300
   if (json !== undefined && (await check('errorEnvelope', json)) === undefined) {
@@ -221,16 +229,24 @@ async function interpret<T>(name: EndpointName, status: number, statusText: stri
     throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) is not JSON.`, {status})
   const envelopeProblem = await check('successEnvelope', json)
   if (envelopeProblem)
-    throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) breaks the contract: ${envelopeProblem}.`, {
-      status,
-      requestId,
-    })
+    throw new CodikaError(
+      'INVALID_RESPONSE',
+      `The platform's response (HTTP ${status}) breaks the contract: ${envelopeProblem}.`,
+      {
+        status,
+        requestId,
+      },
+    )
   const dataProblem = await check(`${name}.data` as const, (json as {data: unknown}).data)
   if (dataProblem)
-    throw new CodikaError('INVALID_RESPONSE', `The platform's response (HTTP ${status}) breaks the contract: ${inData(dataProblem)}.`, {
-      status,
-      requestId,
-    })
+    throw new CodikaError(
+      'INVALID_RESPONSE',
+      `The platform's response (HTTP ${status}) breaks the contract: ${inData(dataProblem)}.`,
+      {
+        status,
+        requestId,
+      },
+    )
   return json as SuccessEnvelope<T>
 }
 

@@ -10,7 +10,9 @@ import type {Profile, ProfileFile} from './types.js'
 import {type ExpiryStatus, expiryOf, expiryText, organizationText} from './view.js'
 
 /** Calls verifyapikey; a 401 becomes KEY_REJECTED (exit 1) with the platform's own message. */
-export async function verifyKey(client: Pick<CodikaClient, 'verifyApiKey'>): Promise<SuccessEnvelope<VerifyApiKeyData>> {
+export async function verifyKey(
+  client: Pick<CodikaClient, 'verifyApiKey'>,
+): Promise<SuccessEnvelope<VerifyApiKeyData>> {
   try {
     return await client.verifyApiKey()
   } catch (error) {
@@ -19,7 +21,11 @@ export async function verifyKey(client: Pick<CodikaClient, 'verifyApiKey'>): Pro
 }
 
 /** Verifies a key that is not (yet) a profile, on a client of its own that is closed afterwards. */
-export async function verifyNewKey(apiKey: string, baseUrl: string, version: string): Promise<SuccessEnvelope<VerifyApiKeyData>> {
+export async function verifyNewKey(
+  apiKey: string,
+  baseUrl: string,
+  version: string,
+): Promise<SuccessEnvelope<VerifyApiKeyData>> {
   const client = new CodikaClient({baseUrl, apiKey, timeoutMs: timeoutFromEnv(), userAgent: userAgent(version)})
   try {
     return await verifyKey(client)
@@ -107,7 +113,10 @@ export function whoamiText(details: KeyDetails, facts: SourceFacts, verified: bo
     heading,
     '',
     fields([
-      ['Organization', organizationText(details.organizationName, details.organizationId) ?? (verified ? '-' : undefined)],
+      [
+        'Organization',
+        organizationText(details.organizationName, details.organizationId) ?? (verified ? '-' : undefined),
+      ],
       ['Key name', details.keyName],
       ['Type', details.type],
       ['Key', facts.maskedKey],

@@ -11,10 +11,19 @@ import type {Profile, ProfileFile} from './types.js'
 /** A key as typed or piped: trimmed, and nothing inside it that could not go into an HTTP header. */
 export function checkKey(raw: string, from: string): string {
   const key = raw.trim()
-  if (!key) throw usageError('NO_API_KEY', `${from} must not be empty.`, 'Pass the key with --api-key, at the prompt, or on stdin.')
+  if (!key)
+    throw usageError(
+      'NO_API_KEY',
+      `${from} must not be empty.`,
+      'Pass the key with --api-key, at the prompt, or on stdin.',
+    )
   // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(key))
-    throw usageError('INVALID_FLAG', `The API key from ${from} contains spaces or control characters.`, 'Check that you copied the whole key and nothing else.')
+    throw usageError(
+      'INVALID_FLAG',
+      `The API key from ${from} contains spaces or control characters.`,
+      'Check that you copied the whole key and nothing else.',
+    )
   return key
 }
 
@@ -55,7 +64,11 @@ export function typeFromPrefix(key: string): string {
  * for the same key is refreshed; fields left out keep their cached value.
  */
 export function loginProfile(apiKey: string, baseUrl: string, verified: VerifyApiKeyData | undefined): Profile {
-  const base: Profile = {apiKey, type: verified?.type ?? typeFromPrefix(apiKey), baseUrl: profileBaseUrl(baseUrl, ENDPOINTS.verifyApiKey)}
+  const base: Profile = {
+    apiKey,
+    type: verified?.type ?? typeFromPrefix(apiKey),
+    baseUrl: profileBaseUrl(baseUrl, ENDPOINTS.verifyApiKey),
+  }
   if (!verified) return {...base, keyPrefix: apiKey.slice(0, 12)}
   const profile: Profile = {...base, keyPrefix: verified.keyPrefix ?? apiKey.slice(0, 12)}
   for (const field of ['keyName', 'organizationId', 'organizationName', 'scopes', 'createdAt'] as const)

@@ -51,8 +51,10 @@ export async function removeProfile(store: ProfileStore, name: string | undefine
 /** What logout and profile remove print: what went, and which profile is active now. */
 export function removalText(result: RemoveResult): string {
   const lines = [paint('green', `✓ Removed profile "${result.removed}"`)]
-  if (!result.wasActive) lines.push(result.activeProfile ? `Active profile: "${result.activeProfile}" (unchanged)` : 'No profile is active.')
-  else if (result.activeProfile) lines.push(`Active profile is now "${result.activeProfile}". Switch with \`codika profile use NAME\`.`)
+  if (!result.wasActive)
+    lines.push(result.activeProfile ? `Active profile: "${result.activeProfile}" (unchanged)` : 'No profile is active.')
+  else if (result.activeProfile)
+    lines.push(`Active profile is now "${result.activeProfile}". Switch with \`codika profile use NAME\`.`)
   else lines.push('No profiles are left. Run `codika login` to add one.')
   return lines.join('\n')
 }
@@ -64,7 +66,9 @@ function targetOf(file: ProfileFile, name: string | undefined): string {
   throw usageError(
     'PROFILE_NOT_FOUND',
     'There is no active profile to log out of.',
-    known.length > 0 ? `Name one: codika logout NAME (known profiles: ${known.join(', ')}).` : 'There are no profiles at all.',
+    known.length > 0
+      ? `Name one: codika logout NAME (known profiles: ${known.join(', ')}).`
+      : 'There are no profiles at all.',
   )
 }
 

@@ -21,7 +21,11 @@ export async function readKey(json: boolean): Promise<string> {
   }
   key = key.trim()
   if (!key)
-    throw usageError('NO_API_KEY', 'No API key was given; nothing was saved.', 'Pass --api-key, type the key at the prompt, or pipe it on stdin.')
+    throw usageError(
+      'NO_API_KEY',
+      'No API key was given; nothing was saved.',
+      'Pass --api-key, type the key at the prompt, or pipe it on stdin.',
+    )
   return key
 }
 

@@ -97,9 +97,13 @@ export class ProfileStore {
         continue
       }
       if (Date.now() > deadline) {
-        throw new CodikaError('CONFIG_UNWRITABLE', `The profile file ${this.path} is locked by another codika process.`, {
-          hint: `If no other codika is running, delete ${lockPath} and try again.`,
-        })
+        throw new CodikaError(
+          'CONFIG_UNWRITABLE',
+          `The profile file ${this.path} is locked by another codika process.`,
+          {
+            hint: `If no other codika is running, delete ${lockPath} and try again.`,
+          },
+        )
       }
       await sleep(Math.min(5 + attempt * 5, 50) + Math.random() * 10)
     }
@@ -144,7 +148,8 @@ export function parseProfileFile(text: string, path: string): ProfileFile {
     if (!isObject(profile)) throw broken(`has a profile "${name}" that is not an object`)
     if (typeof profile.apiKey !== 'string' || profile.apiKey === '')
       throw broken(`has a profile "${name}" without an "apiKey"`)
-    if (typeof profile.type !== 'string' || profile.type === '') throw broken(`has a profile "${name}" without a "type"`)
+    if (typeof profile.type !== 'string' || profile.type === '')
+      throw broken(`has a profile "${name}" without a "type"`)
     if (profile.baseUrl !== undefined && typeof profile.baseUrl !== 'string')
       throw broken(`has a profile "${name}" whose "baseUrl" is not a string`)
   }
@@ -178,7 +183,8 @@ const OPTIONAL_FIELDS = [
 function normalise(file: ProfileFile): void {
   if (file.activeProfile !== null && !Object.hasOwn(file.profiles, file.activeProfile)) file.activeProfile = null
   for (const profile of Object.values(file.profiles)) {
-    for (const field of OPTIONAL_FIELDS) if (profile[field] === undefined || profile[field] === null) delete profile[field]
+    for (const field of OPTIONAL_FIELDS)
+      if (profile[field] === undefined || profile[field] === null) delete profile[field]
   }
 }
 

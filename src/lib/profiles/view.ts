@@ -37,12 +37,17 @@ export function expiryWarning(profileName: string | undefined, expiresAt: string
 }
 
 /** `3/30/2026`, `3/30/2026 (in 3 days)`, `3/1/2026 (EXPIRED)`; `never` only when the platform said so. */
-export function expiryText(expiresAt: string | undefined, neverWhenAbsent: boolean, stream?: NodeJS.WriteStream): string | undefined {
+export function expiryText(
+  expiresAt: string | undefined,
+  neverWhenAbsent: boolean,
+  stream?: NodeJS.WriteStream,
+): string | undefined {
   if (!expiresAt) return neverWhenAbsent ? 'never' : undefined
   const expiry = expiryOf(expiresAt)
   const date = shortDate(expiresAt)
   if (expiry?.status === 'expired') return `${date} ${paint('red', '(EXPIRED)', stream)}`
-  if (expiry?.status === 'expiring') return `${date} ${paint('yellow', `(in ${expiry.daysLeft} day${expiry.daysLeft === 1 ? '' : 's'})`, stream)}`
+  if (expiry?.status === 'expiring')
+    return `${date} ${paint('yellow', `(in ${expiry.daysLeft} day${expiry.daysLeft === 1 ? '' : 's'})`, stream)}`
   return date
 }
 
@@ -80,7 +85,8 @@ const KNOWN_FIELDS = new Set([
 ])
 
 export function profileView(name: string, profile: Profile, activeProfile: string | null): ProfileView {
-  const pick = (field: string) => (typeof profile[field] === 'string' && profile[field] !== '' ? (profile[field] as string) : undefined)
+  const pick = (field: string) =>
+    typeof profile[field] === 'string' && profile[field] !== '' ? profile[field] : undefined
   const view: ProfileView = {
     name,
     active: name === activeProfile,
@@ -130,7 +136,8 @@ export function profileFields(view: ProfileView, other?: Record<string, unknown>
     ['Expires', expiryText(view.expiresAt, false)],
     ['URL', view.baseUrl === PRODUCTION_BASE_URL ? `${view.baseUrl} (production)` : view.baseUrl],
   ]
-  for (const [field, value] of Object.entries(other ?? {})) rows.push([field, typeof value === 'string' ? value : JSON.stringify(value)])
+  for (const [field, value] of Object.entries(other ?? {}))
+    rows.push([field, typeof value === 'string' ? value : JSON.stringify(value)])
   return fields(rows)
 }
 
@@ -157,8 +164,17 @@ export function envCredentialsView(env: NodeJS.ProcessEnv = process.env): EnvCre
 
 /** The list table: one row per profile, then the `[env]` row. Plain aligned text when colour is off. */
 export async function profileTable(views: ProfileView[], env: EnvCredentialsView | undefined): Promise<string> {
-  const anyElsewhere = views.some((v) => v.baseUrl !== PRODUCTION_BASE_URL) || (env !== undefined && env.baseUrl !== PRODUCTION_BASE_URL)
-  const row = (r: {active: string; name: string; organization?: string; type?: string; key: string; expires?: string; url: string}) => ({
+  const anyElsewhere =
+    views.some((v) => v.baseUrl !== PRODUCTION_BASE_URL) || (env !== undefined && env.baseUrl !== PRODUCTION_BASE_URL)
+  const row = (r: {
+    active: string
+    name: string
+    organization?: string
+    type?: string
+    key: string
+    expires?: string
+    url: string
+  }) => ({
     active: r.active,
     name: r.name,
     organization: r.organization ?? '-',
@@ -178,7 +194,17 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
       url: v.baseUrl,
     }),
   )
-  if (env) data.push(row({active: 'env', name: '[env]', organization: 'CODIKA_API_KEY', type: env.type, key: env.maskedKey, url: env.baseUrl}))
+  if (env)
+    data.push(
+      row({
+        active: 'env',
+        name: '[env]',
+        organization: 'CODIKA_API_KEY',
+        type: env.type,
+        key: env.maskedKey,
+        url: env.baseUrl,
+      }),
+    )
   const columns: Array<{key: keyof (typeof data)[number]; name: string}> = [
     {key: 'active', name: ''},
     {key: 'name', name: 'NAME'},
@@ -228,7 +254,12 @@ export interface ProfileList {
 }
 
 export function listProfiles(file: ProfileFile, env: NodeJS.ProcessEnv = process.env): ProfileList {
-  return {success: true, activeProfile: file.activeProfile, profiles: profileViews(file), env: envCredentialsView(env) ?? null}
+  return {
+    success: true,
+    activeProfile: file.activeProfile,
+    profiles: profileViews(file),
+    env: envCredentialsView(env) ?? null,
+  }
 }
 
 /** The human form of `profile list`: the table, then what overrides the active profile in this shell. */
@@ -254,18 +285,27 @@ export interface ShowResult {
 }
 
 /** `profile show [NAME]`: the named profile, else CODIKA_PROFILE's, else the active one. */
-export function showProfile(file: ProfileFile, name: string | undefined, env: NodeJS.ProcessEnv = process.env): ShowResult {
+export function showProfile(
+  file: ProfileFile,
+  name: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ShowResult {
   const target = name ?? (env.CODIKA_PROFILE?.trim() || file.activeProfile)
   if (!target)
     throw usageError(
       'PROFILE_NOT_FOUND',
       'There is no active profile to show.',
-      Object.keys(file.profiles).length > 0 ? 'Name one: codika profile show NAME, or pick one with codika profile use NAME.' : 'Run `codika login` to add one.',
+      Object.keys(file.profiles).length > 0
+        ? 'Name one: codika profile show NAME, or pick one with codika profile use NAME.'
+        : 'Run `codika login` to add one.',
     )
   const profile = file.profiles[target]
   if (!Object.hasOwn(file.profiles, target)) throw profileNotFound(target, file)
   const other = otherFields(profile)
-  return {success: true, profile: {...profileView(target, profile, file.activeProfile), ...(other ? {otherFields: other} : {})}}
+  return {
+    success: true,
+    profile: {...profileView(target, profile, file.activeProfile), ...(other ? {otherFields: other} : {})},
+  }
 }
 
 /** The views of every profile, sorted by name. */

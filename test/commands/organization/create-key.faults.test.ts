@@ -19,7 +19,16 @@ import {
 } from '../../helpers/fake-platform.js'
 
 const CALLER = 'ckp_CallerKey0123456789abcdef'
-const ARGS = ['organization', 'create-key', '--organization-id', 'org_1', '--name', 'CI Deploy Key', '--scopes', 'deploy:use-case']
+const ARGS = [
+  'organization',
+  'create-key',
+  '--organization-id',
+  'org_1',
+  '--name',
+  'CI Deploy Key',
+  '--scopes',
+  'deploy:use-case',
+]
 const MIB = 1024 * 1024
 // A key the platform would have minted: it must not be shown when the response as a whole is refused.
 const MINTED = 'cko_MintedButRefused000000000000'
@@ -78,7 +87,11 @@ const faults: Fault[] = [
   },
   {
     name: 'HTML 502',
-    reply: {status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: {'content-type': 'text/html'}},
+    reply: {
+      status: 502,
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      headers: {'content-type': 'text/html'},
+    },
     code: 'HTTP_ERROR',
     cause: /HTTP 502/,
   },
@@ -89,11 +102,24 @@ const faults: Fault[] = [
     cause: /HTTP 500/,
     requestId: 'req-789',
   },
-  {name: '200 with non-JSON', reply: {status: 200, body: 'OK', headers: {'content-type': 'text/plain'}}, code: 'INVALID_RESPONSE', cause: /HTTP 200.*not JSON/},
-  {name: '200 with JSON of the wrong shape', reply: {status: 200, json: {ok: true, apiKey: MINTED}}, code: 'INVALID_RESPONSE', cause: /HTTP 200/},
+  {
+    name: '200 with non-JSON',
+    reply: {status: 200, body: 'OK', headers: {'content-type': 'text/plain'}},
+    code: 'INVALID_RESPONSE',
+    cause: /HTTP 200.*not JSON/,
+  },
+  {
+    name: '200 with JSON of the wrong shape',
+    reply: {status: 200, json: {ok: true, apiKey: MINTED}},
+    code: 'INVALID_RESPONSE',
+    cause: /HTTP 200/,
+  },
   {
     name: '201 envelope whose data lacks the key',
-    reply: {status: 201, json: okEnvelope({keyId: 'abc', keyPrefix: 'cko_AAAAAAAA', name: 'x', scopes: [], createdAt: 'now'}, 'req-shape')},
+    reply: {
+      status: 201,
+      json: okEnvelope({keyId: 'abc', keyPrefix: 'cko_AAAAAAAA', name: 'x', scopes: [], createdAt: 'now'}, 'req-shape'),
+    },
     code: 'INVALID_RESPONSE',
     cause: /HTTP 201\) breaks the contract: data must have required property 'apiKey'/,
     requestId: 'req-shape',
@@ -122,7 +148,11 @@ const faults: Fault[] = [
   {
     name: '401 whose message echoes the key it got',
     reply: (req, res) =>
-      json(res, 401, errorEnvelope(`Unknown API key ${req.headers['x-process-manager-key']} (revoked)`, 'req-echo')),
+      json(
+        res,
+        401,
+        errorEnvelope(`Unknown API key ${String(req.headers['x-process-manager-key'])} (revoked)`, 'req-echo'),
+      ),
     code: 'API_ERROR',
     cause: /Unknown API key ckp_Call…cdef \(revoked\)/,
     requestId: 'req-echo',
@@ -145,7 +175,12 @@ const faults: Fault[] = [
     code: 'TIMEOUT',
     cause: /within 1 s/,
   },
-  {name: 'a connection reset mid-body', reply: resetMidBody, code: 'NETWORK_ERROR', cause: /closed before the response was complete/},
+  {
+    name: 'a connection reset mid-body',
+    reply: resetMidBody,
+    code: 'NETWORK_ERROR',
+    cause: /closed before the response was complete/,
+  },
   {
     name: 'a connection closed before any response',
     reply: (_req, _res, socket) => socket.destroy(),
@@ -177,7 +212,9 @@ after(async () => {
 
 describe('create-key: faults', () => {
   it('each fault exits 1 with a one-line cause, sends the create once, and saves nothing', async () => {
-    const runs = faults.flatMap((fault, i) => [false, true].map((json) => ({fault, json, prefix: `f${i}${json ? 'j' : 'h'}`})))
+    const runs = faults.flatMap((fault, i) =>
+      [false, true].map((json) => ({fault, json, prefix: `f${i}${json ? 'j' : 'h'}`})),
+    )
     await inParallel(runs, async ({fault, json, prefix}) => {
       const base = fault.url ? await fault.url() : platform.route(prefix, fault.reply)
       const args = [...ARGS, '--api-key', CALLER, '--api-url', base, ...(json ? ['--json'] : [])]

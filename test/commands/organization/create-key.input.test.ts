@@ -34,16 +34,37 @@ const cases: Case[] = [
   {name: 'missing --name', args: [...ORG_FLAG, ...SCOPES], code: 'MISSING_FLAG', message: /--name/},
   {name: 'missing --scopes', args: [...ORG_FLAG, ...NAME], code: 'MISSING_FLAG', message: /--scopes/},
   {name: 'empty --name', args: [...ORG_FLAG, '--name', '', ...SCOPES], code: 'INVALID_FLAG', message: /--name/},
-  {name: 'blank --name', args: [...ORG_FLAG, '--name', '   ', ...SCOPES], code: 'INVALID_FLAG', message: /--name must not be empty/},
-  {name: 'empty --organization-id', args: ['--organization-id', '', ...NAME, ...SCOPES], code: 'INVALID_FLAG', message: /--organization-id/},
-  {name: 'blank --organization-id', args: ['--organization-id', ' ', ...NAME, ...SCOPES], code: 'INVALID_FLAG', message: /--organization-id must not be empty/},
+  {
+    name: 'blank --name',
+    args: [...ORG_FLAG, '--name', '   ', ...SCOPES],
+    code: 'INVALID_FLAG',
+    message: /--name must not be empty/,
+  },
+  {
+    name: 'empty --organization-id',
+    args: ['--organization-id', '', ...NAME, ...SCOPES],
+    code: 'INVALID_FLAG',
+    message: /--organization-id/,
+  },
+  {
+    name: 'blank --organization-id',
+    args: ['--organization-id', ' ', ...NAME, ...SCOPES],
+    code: 'INVALID_FLAG',
+    message: /--organization-id must not be empty/,
+  },
   {name: '--scopes ""', args: [...ORG_FLAG, ...NAME, '--scopes', ''], code: 'INVALID_FLAG', message: /--scopes/},
-  {name: '--scopes " , "', args: [...ORG_FLAG, ...NAME, '--scopes', ' , '], code: 'INVALID_FLAG', message: /--scopes must name at least one scope/},
+  {
+    name: '--scopes " , "',
+    args: [...ORG_FLAG, ...NAME, '--scopes', ' , '],
+    code: 'INVALID_FLAG',
+    message: /--scopes must name at least one scope/,
+  },
   {
     name: 'an unknown scope',
     args: [...ORG_FLAG, ...NAME, '--scopes', 'deploy:use-case,workflow:trigger'],
     code: 'UNKNOWN_SCOPE',
-    message: /Unknown scope "workflow:trigger".*"workflows:trigger".*deploy:use-case, projects:create, .*api-keys:manage/,
+    message:
+      /Unknown scope "workflow:trigger".*"workflows:trigger".*deploy:use-case, projects:create, .*api-keys:manage/,
   },
   {
     name: 'a personal-only scope',
@@ -57,18 +78,81 @@ const cases: Case[] = [
     code: 'INVALID_FLAG',
     message: /--expires-in-days/,
   })),
-  {name: '--api-url notaurl', args: [...ORG_FLAG, ...NAME, ...SCOPES, '--api-url', 'notaurl'], code: 'INVALID_FLAG', message: /--api-url must be an http or https URL/},
-  {name: '--api-url ftp:', args: [...ORG_FLAG, ...NAME, ...SCOPES, '--api-url', 'ftp://127.0.0.1/'], code: 'INVALID_FLAG', message: /--api-url must be an http or https URL/},
-  {name: 'CODIKA_BASE_URL notaurl', args: [...ORG_FLAG, ...NAME, ...SCOPES], env: {CODIKA_BASE_URL: 'notaurl'}, code: 'INVALID_FLAG', message: /CODIKA_BASE_URL must be an http or https URL/},
-  {name: '--api-key ""', args: [...ORG_FLAG, ...NAME, ...SCOPES, '--api-key='], code: 'INVALID_FLAG', message: /--api-key/, keys: false},
-  {name: 'no key anywhere', args: [...ORG_FLAG, ...NAME, ...SCOPES], code: 'NO_API_KEY', message: /No API key/, keys: false, empty: true},
-  {name: '--profile nosuch', args: [...ORG_FLAG, ...NAME, ...SCOPES, '--profile', 'nosuch'], code: 'PROFILE_NOT_FOUND', message: /"nosuch"/},
-  {name: 'CODIKA_PROFILE=nosuch', args: [...ORG_FLAG, ...NAME, ...SCOPES], env: {CODIKA_PROFILE: 'nosuch'}, code: 'PROFILE_NOT_FOUND', message: /"nosuch"/, keys: false},
-  {name: 'an unknown flag', args: [...ORG_FLAG, ...NAME, ...SCOPES, '--scope', 'deploy:use-case'], code: 'INVALID_FLAG', message: /--scope\b/},
-  {name: 'an unexpected argument', args: [...ORG_FLAG, ...NAME, ...SCOPES, 'extra-arg'], code: 'INVALID_ARGUMENT', message: /extra-arg/},
+  {
+    name: '--api-url notaurl',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES, '--api-url', 'notaurl'],
+    code: 'INVALID_FLAG',
+    message: /--api-url must be an http or https URL/,
+  },
+  {
+    name: '--api-url ftp:',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES, '--api-url', 'ftp://127.0.0.1/'],
+    code: 'INVALID_FLAG',
+    message: /--api-url must be an http or https URL/,
+  },
+  {
+    name: 'CODIKA_BASE_URL notaurl',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES],
+    env: {CODIKA_BASE_URL: 'notaurl'},
+    code: 'INVALID_FLAG',
+    message: /CODIKA_BASE_URL must be an http or https URL/,
+  },
+  {
+    name: '--api-key ""',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES, '--api-key='],
+    code: 'INVALID_FLAG',
+    message: /--api-key/,
+    keys: false,
+  },
+  {
+    name: 'no key anywhere',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES],
+    code: 'NO_API_KEY',
+    message: /No API key/,
+    keys: false,
+    empty: true,
+  },
+  {
+    name: '--profile nosuch',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES, '--profile', 'nosuch'],
+    code: 'PROFILE_NOT_FOUND',
+    message: /"nosuch"/,
+  },
+  {
+    name: 'CODIKA_PROFILE=nosuch',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES],
+    env: {CODIKA_PROFILE: 'nosuch'},
+    code: 'PROFILE_NOT_FOUND',
+    message: /"nosuch"/,
+    keys: false,
+  },
+  {
+    name: 'an unknown flag',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES, '--scope', 'deploy:use-case'],
+    code: 'INVALID_FLAG',
+    message: /--scope\b/,
+  },
+  {
+    name: 'an unexpected argument',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES, 'extra-arg'],
+    code: 'INVALID_ARGUMENT',
+    message: /extra-arg/,
+  },
   // NODE_ENV=development makes oclif warn on stderr about commands that did not parse their arguments.
-  {name: 'a parse error under NODE_ENV=development', args: [...NAME, ...SCOPES], env: {NODE_ENV: 'development'}, code: 'MISSING_FLAG', message: /--organization-id/},
-  {name: 'CODIKA_TIMEOUT=abc', args: [...ORG_FLAG, ...NAME, ...SCOPES], env: {CODIKA_TIMEOUT: 'abc'}, code: 'INVALID_ARGUMENT', message: /CODIKA_TIMEOUT/},
+  {
+    name: 'a parse error under NODE_ENV=development',
+    args: [...NAME, ...SCOPES],
+    env: {NODE_ENV: 'development'},
+    code: 'MISSING_FLAG',
+    message: /--organization-id/,
+  },
+  {
+    name: 'CODIKA_TIMEOUT=abc',
+    args: [...ORG_FLAG, ...NAME, ...SCOPES],
+    env: {CODIKA_TIMEOUT: 'abc'},
+    code: 'INVALID_ARGUMENT',
+    message: /CODIKA_TIMEOUT/,
+  },
 ]
 
 let platform: FakePlatform
@@ -83,7 +167,10 @@ before(async () => {
   // If a check let a request through, it would land on the test server (the active profile's URL) and be seen.
   const base = platform.route('leak')
   files = [
-    writeConfig(withProfile.home, {activeProfile: 'me', profiles: {me: {apiKey: 'ckp_ActiveKey0000000000000', type: 'personal-api-key', baseUrl: base}}}),
+    writeConfig(withProfile.home, {
+      activeProfile: 'me',
+      profiles: {me: {apiKey: 'ckp_ActiveKey0000000000000', type: 'personal-api-key', baseUrl: base}},
+    }),
     writeConfig(empty.home, {activeProfile: null, profiles: {}}),
   ].map((path) => ({path, bytes: fileBytes(path), listing: readdirSync(dirname(path))}))
 })
@@ -101,7 +188,11 @@ describe('create-key: bad input', () => {
     const none = {args: [] as string[], env: {}}
     // Each case runs once in each mode; the key source alternates so that both keys meet both modes.
     const runs = cases.flatMap((c, i) =>
-      [false, true].map((json) => ({c, json, keys: c.keys === false ? none : (i + Number(json)) % 2 === 0 ? fromFlag : fromEnv})),
+      [false, true].map((json) => ({
+        c,
+        json,
+        keys: c.keys === false ? none : (i + Number(json)) % 2 === 0 ? fromFlag : fromEnv,
+      })),
     )
     await inParallel(runs, async ({c, json, keys}) => {
       const args = ['organization', 'create-key', ...c.args, ...keys.args, ...(json ? ['--json'] : [])]

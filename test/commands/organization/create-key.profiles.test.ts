@@ -4,13 +4,29 @@ import {chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync} from
 import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {assertHumanFailure, assertJsonFailure, fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
+import {
+  assertHumanFailure,
+  assertJsonFailure,
+  fileBytes,
+  onlyJson,
+  readConfig,
+  writeConfig,
+} from '../../helpers/assertions.js'
 import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
 import {inParallel} from '../../helpers/concurrency.js'
 import {createdKey, type FakePlatform, json, startFakePlatform} from '../../helpers/fake-platform.js'
 
 const CALLER = 'ckp_CallerKey0123456789abcdef'
-const ARGS = ['organization', 'create-key', '--organization-id', 'org_1', '--name', 'CI Deploy Key', '--scopes', 'deploy:use-case']
+const ARGS = [
+  'organization',
+  'create-key',
+  '--organization-id',
+  'org_1',
+  '--name',
+  'CI Deploy Key',
+  '--scopes',
+  'deploy:use-case',
+]
 const NEW_KEY = (createdKey({}).data as {apiKey: string}).apiKey
 
 let platform: FakePlatform
@@ -44,7 +60,10 @@ describe('create-key: the profile store', () => {
       assert.deepEqual(doc.warnings, [])
       return doc
     })
-    const expectedNames = ['org-api-key-ci-deploy-key', ...Array.from({length: 19}, (_, i) => `org-api-key-ci-deploy-key-${i + 2}`)]
+    const expectedNames = [
+      'org-api-key-ci-deploy-key',
+      ...Array.from({length: 19}, (_, i) => `org-api-key-ci-deploy-key-${i + 2}`),
+    ]
     assert.deepEqual(Object.keys(file.profiles).sort(), expectedNames.sort())
     assert.deepEqual(printed.map((d) => d.profile).sort(), expectedNames.sort())
     for (const doc of printed) assert.equal(file.profiles[doc.profile].apiKey, doc.data.apiKey)
@@ -56,7 +75,11 @@ describe('create-key: the profile store', () => {
   const corrupt: Array<[string, string, RegExp]> = [
     ['bad JSON', '{"activeProfile": "a", "profiles": {', /is not valid JSON/],
     ['"profiles": null', '{"activeProfile": null, "profiles": null}\n', /"profiles" entry that is not an object/],
-    ['a profile without apiKey', '{"activeProfile": "a", "profiles": {"a": {"type": "org-api-key"}}}\n', /profile "a" without an "apiKey"/],
+    [
+      'a profile without apiKey',
+      '{"activeProfile": "a", "profiles": {"a": {"type": "org-api-key"}}}\n',
+      /profile "a" without an "apiKey"/,
+    ],
     ['a JSON array', '[]\n', /does not hold a JSON object/],
   ]
 
@@ -87,7 +110,8 @@ describe('create-key: the profile store', () => {
       assert.equal(fileBytes(path)?.toString(), run.text, `${run.name}: the file is byte-identical`)
       assert.deepEqual(readdirSync(dirname(path)), ['config.json'])
     })
-    for (let i = 0; i < corrupt.length; i++) assert.equal(platform.requestsTo(`corrupt${i}`).length, 0, 'nothing was sent')
+    for (let i = 0; i < corrupt.length; i++)
+      assert.equal(platform.requestsTo(`corrupt${i}`).length, 0, 'nothing was sent')
   })
 
   it('--no-save with --api-key and --api-url does not need the profile file, and leaves a corrupt one alone', async () => {
@@ -183,7 +207,11 @@ describe('create-key: the key is printed even when saving fails', () => {
         assert.match(result.stdout, new RegExp(`API Key: {5}${NEW_KEY}`), label)
         assert.match(result.stdout, /Not saved as a profile/)
         assert.doesNotMatch(result.stdout, /Saved as profile/)
-        assert.match(result.stderr, /^Warning: The key was created but could not be saved as a profile: .*config\.json/m, label)
+        assert.match(
+          result.stderr,
+          /^Warning: The key was created but could not be saved as a profile: .*config\.json/m,
+          label,
+        )
         assert.ok(!result.stderr.includes(NEW_KEY), 'the key is not repeated in the warning')
       }
     })

@@ -10,7 +10,16 @@ import {createdKey, type FakePlatform, json, startFakePlatform} from '../../help
 
 const ORG = 'xwk9CcT440Vupa8soIhY'
 const CALLER = 'ckp_CallerKey0123456789abcdef'
-const ARGS = ['organization', 'create-key', '--organization-id', ORG, '--name', 'CI Deploy Key', '--scopes', 'deploy:use-case,workflows:trigger']
+const ARGS = [
+  'organization',
+  'create-key',
+  '--organization-id',
+  ORG,
+  '--name',
+  'CI Deploy Key',
+  '--scopes',
+  'deploy:use-case,workflows:trigger',
+]
 const NEW_KEY = (createdKey({}).data as {apiKey: string}).apiKey
 const VERSION = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version
 
@@ -42,10 +51,17 @@ describe('create-key: the happy path', () => {
     assert.equal(request.url, '/happy/createorganizationapikeypublic')
     assert.equal(request.headers['x-process-manager-key'], CALLER)
     assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], `codika-cli/${VERSION} node/${process.versions.node} ${process.platform}`)
+    assert.equal(
+      request.headers['user-agent'],
+      `codika-cli/${VERSION} node/${process.versions.node} ${process.platform}`,
+    )
     assert.match(request.headers['user-agent'] ?? '', /^codika-cli\/\d+\.\d+\.\d+\S* node\/\d+\.\d+\.\d+ \w+$/)
     assert.equal(request.headers.authorization, undefined, 'no Authorization header')
-    assert.deepEqual(JSON.parse(request.body), {organizationId: ORG, name: 'CI Deploy Key', scopes: ['deploy:use-case', 'workflows:trigger']})
+    assert.deepEqual(JSON.parse(request.body), {
+      organizationId: ORG,
+      name: 'CI Deploy Key',
+      scopes: ['deploy:use-case', 'workflows:trigger'],
+    })
 
     assert.equal(
       result.stdout,
@@ -121,7 +137,16 @@ describe('create-key: the happy path', () => {
   it('trims the flags and drops duplicate scopes before sending', async () => {
     const h = home()
     const url = platform.route('trim')
-    const args = ['organization', 'create-key', '--organization-id', ` ${ORG} `, '--name', ' CI Deploy Key ', '--scopes', ' deploy:use-case , deploy:use-case,,workflows:trigger ']
+    const args = [
+      'organization',
+      'create-key',
+      '--organization-id',
+      ` ${ORG} `,
+      '--name',
+      ' CI Deploy Key ',
+      '--scopes',
+      ' deploy:use-case , deploy:use-case,,workflows:trigger ',
+    ]
     const result = await runCli(h, [...args, '--api-key', CALLER, '--api-url', url])
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(JSON.parse(platform.requestsTo('trim')[0].body), {
@@ -149,7 +174,12 @@ describe('create-key: the happy path', () => {
 
   it('de-duplicates the profile name with -2, -3 and leaves the existing profiles alone', async () => {
     const h = home()
-    const existing = {apiKey: 'cko_OldKey000000000000000000', type: 'org-api-key', keyName: 'CI Deploy Key', shoeSize: 44}
+    const existing = {
+      apiKey: 'cko_OldKey000000000000000000',
+      type: 'org-api-key',
+      keyName: 'CI Deploy Key',
+      shoeSize: 44,
+    }
     writeConfig(h, {activeProfile: 'org-api-key-ci-deploy-key', profiles: {'org-api-key-ci-deploy-key': existing}})
     const url = platform.route('dedupe')
     const first = await runCli(h, [...ARGS, '--api-key', CALLER, '--api-url', url, '--json'])
@@ -196,7 +226,10 @@ describe('create-key: a key in use that expires soon', () => {
     const h = home()
     const base = platform.route('expiring')
     const soon = new Date(Date.now() + 3 * 86_400_000 - 60_000).toISOString()
-    writeConfig(h, {activeProfile: 'me', profiles: {me: {apiKey: CALLER, type: 'personal-api-key', baseUrl: base, expiresAt: soon}}})
+    writeConfig(h, {
+      activeProfile: 'me',
+      profiles: {me: {apiKey: CALLER, type: 'personal-api-key', baseUrl: base, expiresAt: soon}},
+    })
     const [human, asJson, byFlag] = await Promise.all([
       runCli(h, [...ARGS, '--no-save']),
       runCli(h, [...ARGS, '--no-save', '--json']),
@@ -225,11 +258,17 @@ describe('create-key: the URL it calls and the URL it remembers', () => {
     ])
     for (const r of [full, slash, trailing]) assert.equal(r.code, 0, r.stderr)
     // Never doubled; an endpoint URL given with a trailing slash is still sent exactly as the user wrote it.
-    assert.deepEqual(platform.requestsTo('asis').map((r) => r.url).sort(), [
-      '/asis/createorganizationapikeypublic',
-      '/asis/createorganizationapikeypublic',
-      '/asis/createorganizationapikeypublic/',
-    ])
+    assert.deepEqual(
+      platform
+        .requestsTo('asis')
+        .map((r) => r.url)
+        .sort(),
+      [
+        '/asis/createorganizationapikeypublic',
+        '/asis/createorganizationapikeypublic',
+        '/asis/createorganizationapikeypublic/',
+      ],
+    )
     for (const h of [a, b, c]) assert.equal(readConfig(h).profiles['org-api-key-ci-deploy-key'].baseUrl, base)
   })
 
@@ -278,17 +317,66 @@ describe('create-key: which key goes to which URL (SPEC.md table, end to end)', 
     {name: 'row 5: the active profile', key: 'act', url: 'act'},
     {name: 'row 2: --profile', args: ['--profile', 'named'], key: 'named', url: 'named'},
     {name: 'row 2: -p', args: ['-p', 'named'], key: 'named', url: 'named'},
-    {name: 'row 2 beats row 3 for the URL', args: ['--profile', 'named'], env: {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'env'}, key: 'named', url: 'named'},
-    {name: 'row 4: CODIKA_PROFILE, never the active profile URL', env: {CODIKA_PROFILE: 'envp'}, key: 'envp', url: 'envp'},
-    {name: 'row 3: CODIKA_API_KEY with CODIKA_BASE_URL', env: {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'env'}, key: 'env', url: 'env'},
-    {name: 'row 1: --api-key with --api-url beats everything', args: ['--api-key', KEYS.flag, '--api-url', 'flag', '--profile', 'named'], env: {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'env', CODIKA_PROFILE: 'envp'}, key: 'flag', url: 'flag'},
-    {name: 'row 5: --api-key alone goes to the active profile URL', args: ['--api-key', KEYS.flag], key: 'flag', url: 'act'},
-    {name: 'row 4/5: --api-key with CODIKA_PROFILE goes to that profile URL', args: ['--api-key', KEYS.flag], env: {CODIKA_PROFILE: 'envp'}, key: 'flag', url: 'envp'},
-    {name: 'row 2: --api-key with --profile goes to that profile URL', args: ['--api-key', KEYS.flag, '--profile', 'named'], key: 'flag', url: 'named'},
+    {
+      name: 'row 2 beats row 3 for the URL',
+      args: ['--profile', 'named'],
+      env: {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'env'},
+      key: 'named',
+      url: 'named',
+    },
+    {
+      name: 'row 4: CODIKA_PROFILE, never the active profile URL',
+      env: {CODIKA_PROFILE: 'envp'},
+      key: 'envp',
+      url: 'envp',
+    },
+    {
+      name: 'row 3: CODIKA_API_KEY with CODIKA_BASE_URL',
+      env: {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'env'},
+      key: 'env',
+      url: 'env',
+    },
+    {
+      name: 'row 1: --api-key with --api-url beats everything',
+      args: ['--api-key', KEYS.flag, '--api-url', 'flag', '--profile', 'named'],
+      env: {CODIKA_API_KEY: KEYS.env, CODIKA_BASE_URL: 'env', CODIKA_PROFILE: 'envp'},
+      key: 'flag',
+      url: 'flag',
+    },
+    {
+      name: 'row 5: --api-key alone goes to the active profile URL',
+      args: ['--api-key', KEYS.flag],
+      key: 'flag',
+      url: 'act',
+    },
+    {
+      name: 'row 4/5: --api-key with CODIKA_PROFILE goes to that profile URL',
+      args: ['--api-key', KEYS.flag],
+      env: {CODIKA_PROFILE: 'envp'},
+      key: 'flag',
+      url: 'envp',
+    },
+    {
+      name: 'row 2: --api-key with --profile goes to that profile URL',
+      args: ['--api-key', KEYS.flag, '--profile', 'named'],
+      key: 'flag',
+      url: 'named',
+    },
     {name: 'row 1 URL with the active profile key', args: ['--api-url', 'flag'], key: 'act', url: 'flag'},
     {name: 'row 3 URL with the active profile key', env: {CODIKA_BASE_URL: 'env'}, key: 'act', url: 'env'},
-    {name: 'row 3 URL with a CODIKA_PROFILE key', env: {CODIKA_PROFILE: 'envp', CODIKA_BASE_URL: 'env'}, key: 'envp', url: 'env'},
-    {name: '--profile beats CODIKA_PROFILE', args: ['--profile', 'named'], env: {CODIKA_PROFILE: 'envp'}, key: 'named', url: 'named'},
+    {
+      name: 'row 3 URL with a CODIKA_PROFILE key',
+      env: {CODIKA_PROFILE: 'envp', CODIKA_BASE_URL: 'env'},
+      key: 'envp',
+      url: 'env',
+    },
+    {
+      name: '--profile beats CODIKA_PROFILE',
+      args: ['--profile', 'named'],
+      env: {CODIKA_PROFILE: 'envp'},
+      key: 'named',
+      url: 'named',
+    },
   ]
 
   it('sends each key to the URL the table names, and nowhere else', async () => {
@@ -308,7 +396,9 @@ describe('create-key: which key goes to which URL (SPEC.md table, end to end)', 
         })
         const resolve = (v: string) => (v === 'env' || v === 'flag' ? at(v) : v)
         const args = (c.args ?? []).map((a, j, all) => (all[j - 1] === '--api-url' ? resolve(a) : a))
-        const env = Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, k === 'CODIKA_BASE_URL' ? resolve(v) : v]))
+        const env = Object.fromEntries(
+          Object.entries(c.env ?? {}).map(([k, v]) => [k, k === 'CODIKA_BASE_URL' ? resolve(v) : v]),
+        )
         const result = await runCli(h, [...ARGS, '--no-save', ...args], {env})
         assert.equal(result.code, 0, `${c.name}: ${result.stderr}`)
         for (const t of targets) {
@@ -326,8 +416,18 @@ describe('create-key: which key goes to which URL (SPEC.md table, end to end)', 
     const {startRecordingProxy} = await import('../../helpers/proxy.js')
     const runs = [
       {name: 'CODIKA_API_KEY', args: [] as string[], env: {CODIKA_API_KEY: KEYS.env}, key: KEYS.env},
-      {name: 'CODIKA_API_KEY with CODIKA_PROFILE', args: [], env: {CODIKA_API_KEY: KEYS.env, CODIKA_PROFILE: 'envp'}, key: KEYS.env},
-      {name: '--profile prod', args: ['--profile', 'prod'], env: {CODIKA_BASE_URL: 'http://127.0.0.1:9/never'}, key: KEYS.prod},
+      {
+        name: 'CODIKA_API_KEY with CODIKA_PROFILE',
+        args: [],
+        env: {CODIKA_API_KEY: KEYS.env, CODIKA_PROFILE: 'envp'},
+        key: KEYS.env,
+      },
+      {
+        name: '--profile prod',
+        args: ['--profile', 'prod'],
+        env: {CODIKA_BASE_URL: 'http://127.0.0.1:9/never'},
+        key: KEYS.prod,
+      },
     ]
     await Promise.all(
       runs.map(async (run, i) => {
@@ -347,7 +447,11 @@ describe('create-key: which key goes to which URL (SPEC.md table, end to end)', 
           const result = await runCli(h, [...ARGS, ...run.args], {env: {...run.env, HTTPS_PROXY: proxy.url}})
           assert.equal(result.code, 1, `${run.name}: ${result.stderr}`)
           assert.match(result.stderr, /api\.codika\.io/, run.name)
-          assert.deepEqual(proxy.requests.map((r) => r.target), ['api.codika.io:443'], run.name)
+          assert.deepEqual(
+            proxy.requests.map((r) => r.target),
+            ['api.codika.io:443'],
+            run.name,
+          )
           assert.equal(platform.requestsTo(`p${i}-act`).length + platform.requestsTo(`p${i}-envp`).length, 0, run.name)
           assert.ok(!result.stderr.includes(run.key), 'the key is not printed')
         } finally {
@@ -360,7 +464,10 @@ describe('create-key: which key goes to which URL (SPEC.md table, end to end)', 
   it('a profile named by --profile or CODIKA_PROFILE that does not exist is exit 2, with nothing sent', async () => {
     const h = home()
     const base = platform.route('nosuch')
-    const path = writeConfig(h, {activeProfile: 'act', profiles: {act: {apiKey: KEYS.act, type: 'personal-api-key', baseUrl: base}}})
+    const path = writeConfig(h, {
+      activeProfile: 'act',
+      profiles: {act: {apiKey: KEYS.act, type: 'personal-api-key', baseUrl: base}},
+    })
     const before = fileBytes(path)
     const results = await Promise.all([
       runCli(h, [...ARGS, '--profile', 'nosuch']),

@@ -7,7 +7,14 @@ import {after, before, describe, it} from 'node:test'
 
 import {MAX_LOGO_BYTES} from '../../../src/lib/api/contract.js'
 import {SandboxStore} from '../../../src/sandbox/store.js'
-import {assertHumanFailure, assertJsonFailure, assertNoLeak, fileBytes, onlyJson, writeConfig} from '../../helpers/assertions.js'
+import {
+  assertHumanFailure,
+  assertJsonFailure,
+  assertNoLeak,
+  fileBytes,
+  onlyJson,
+  writeConfig,
+} from '../../helpers/assertions.js'
 import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
 import {errorEnvelope, type FakePlatform, okEnvelope, startFakePlatform} from '../../helpers/fake-platform.js'
 import {jpegImage, pngImage, webpImage} from '../../helpers/images.js'
@@ -75,12 +82,18 @@ describe('create: what it sends and prints', () => {
     const {result, requests} = await create(
       'every',
       [
-        '--name', 'Acme Corp',
-        '--description', 'Automation for sales',
-        '--size', '11-50',
-        '--logo', file(h, 'logo.png', png),
-        '--n8n-base-url', ' https://n8n.acme.example ',
-        '--n8n-api-key', N8N_KEY,
+        '--name',
+        'Acme Corp',
+        '--description',
+        'Automation for sales',
+        '--size',
+        '11-50',
+        '--logo',
+        file(h, 'logo.png', png),
+        '--n8n-base-url',
+        ' https://n8n.acme.example ',
+        '--n8n-api-key',
+        N8N_KEY,
         '--store-credential-copy',
       ],
       h,
@@ -100,7 +113,14 @@ describe('create: what it sends and prints', () => {
   })
 
   it('leaves storeCredentialCopy out unless it is asked for', async () => {
-    const {result, requests} = await create('no-copy', ['--name', 'Acme', '--n8n-base-url', 'http://n8n.local:5678', '--n8n-api-key', N8N_KEY])
+    const {result, requests} = await create('no-copy', [
+      '--name',
+      'Acme',
+      '--n8n-base-url',
+      'http://n8n.local:5678',
+      '--n8n-api-key',
+      N8N_KEY,
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(requests[0].json, {name: 'Acme', n8nBaseUrl: 'http://n8n.local:5678', n8nApiKey: N8N_KEY})
   })
@@ -157,7 +177,10 @@ describe('create: what it sends and prints', () => {
 
   it('reports the platform refusing the key: exit 1, its message, no key', async () => {
     const h = home()
-    const url = platform.route('refused', {status: 403, json: errorEnvelope('Missing scope: organizations:create', 'req-403')})
+    const url = platform.route('refused', {
+      status: 403,
+      json: errorEnvelope('Missing scope: organizations:create', 'req-403'),
+    })
     const args = ['organization', 'create', '--name', 'Acme', '--api-key', CALLER, '--api-url', url]
     const human = await runCli(h, args)
     assertHumanFailure(human, 1, /Missing scope: organizations:create \(HTTP 403\)/)
@@ -175,26 +198,66 @@ describe('create: what it sends and prints', () => {
 describe('create: a wrong command line is refused before anything is sent (exit 2)', () => {
   const cases: Array<{label: string; args: (h: string) => string[]; message: RegExp; code: string}> = [
     {label: 'no --name', args: () => [], message: /Missing required flag --name/, code: 'MISSING_FLAG'},
-    {label: 'a one-character name', args: () => ['--name', 'A'], message: /--name must be 2 to 100 characters long \(got 1\)/, code: 'INVALID_FLAG'},
-    {label: 'a name that is one character once trimmed', args: () => ['--name', '   A   '], message: /got 1\)/, code: 'INVALID_FLAG'},
-    {label: 'a 101-character name', args: () => ['--name', 'x'.repeat(101)], message: /got 101\)/, code: 'INVALID_FLAG'},
+    {
+      label: 'a one-character name',
+      args: () => ['--name', 'A'],
+      message: /--name must be 2 to 100 characters long \(got 1\)/,
+      code: 'INVALID_FLAG',
+    },
+    {
+      label: 'a name that is one character once trimmed',
+      args: () => ['--name', '   A   '],
+      message: /got 1\)/,
+      code: 'INVALID_FLAG',
+    },
+    {
+      label: 'a 101-character name',
+      args: () => ['--name', 'x'.repeat(101)],
+      message: /got 101\)/,
+      code: 'INVALID_FLAG',
+    },
     {
       label: 'an unknown size',
       args: () => ['--name', 'Acme', '--size', 'huge'],
       message: /--size must be one of: solo, 2-10, 11-50, 51-200, 201-1000, 1000\+ \(got "huge"\)/,
       code: 'INVALID_FLAG',
     },
-    {label: 'a size in other words', args: () => ['--name', 'Acme', '--size', '11 to 50'], message: /--size must be one of: solo, 2-10/, code: 'INVALID_FLAG'},
-    {label: 'a logo that does not exist', args: (h) => ['--name', 'Acme', '--logo', join(h, 'missing.png')], message: /--logo: cannot read ".*missing\.png" \(no such file\)/, code: 'INVALID_FLAG'},
-    {label: 'a logo that is a folder', args: (h) => ['--name', 'Acme', '--logo', h], message: /--logo: ".*" is not a file/, code: 'INVALID_FLAG'},
+    {
+      label: 'a size in other words',
+      args: () => ['--name', 'Acme', '--size', '11 to 50'],
+      message: /--size must be one of: solo, 2-10/,
+      code: 'INVALID_FLAG',
+    },
+    {
+      label: 'a logo that does not exist',
+      args: (h) => ['--name', 'Acme', '--logo', join(h, 'missing.png')],
+      message: /--logo: cannot read ".*missing\.png" \(no such file\)/,
+      code: 'INVALID_FLAG',
+    },
+    {
+      label: 'a logo that is a folder',
+      args: (h) => ['--name', 'Acme', '--logo', h],
+      message: /--logo: ".*" is not a file/,
+      code: 'INVALID_FLAG',
+    },
     {
       label: 'a .png file holding text',
       args: (h) => ['--name', 'Acme', '--logo', file(h, 'logo.png', 'this is not an image\n')],
       message: /--logo: ".*logo\.png" is not a JPEG, PNG or WebP image/,
       code: 'INVALID_FLAG',
     },
-    {label: 'an empty logo file', args: (h) => ['--name', 'Acme', '--logo', file(h, 'empty.webp', '')], message: /is not a JPEG, PNG or WebP image/, code: 'INVALID_FLAG'},
-    {label: 'a GIF', args: (h) => ['--name', 'Acme', '--logo', file(h, 'logo.gif', 'GIF89a\u0001\u0000\u0001\u0000')], message: /is not a JPEG, PNG or WebP image/, code: 'INVALID_FLAG'},
+    {
+      label: 'an empty logo file',
+      args: (h) => ['--name', 'Acme', '--logo', file(h, 'empty.webp', '')],
+      message: /is not a JPEG, PNG or WebP image/,
+      code: 'INVALID_FLAG',
+    },
+    {
+      label: 'a GIF',
+      args: (h) => ['--name', 'Acme', '--logo', file(h, 'logo.gif', 'GIF89a\u0001\u0000\u0001\u0000')],
+      message: /is not a JPEG, PNG or WebP image/,
+      code: 'INVALID_FLAG',
+    },
     {
       label: 'a logo one byte over 5 MiB',
       args: (h) => {
@@ -205,9 +268,24 @@ describe('create: a wrong command line is refused before anything is sent (exit 
       message: /--logo: ".*huge\.png" is larger than 5 MiB \(5242881 bytes; the limit is 5242880\)/,
       code: 'INVALID_FLAG',
     },
-    {label: '--n8n-base-url alone', args: () => ['--name', 'Acme', '--n8n-base-url', 'https://n8n.acme.example'], message: /--n8n-base-url needs --n8n-api-key/, code: 'MISSING_FLAG'},
-    {label: '--n8n-api-key alone', args: () => ['--name', 'Acme', '--n8n-api-key', N8N_KEY], message: /--n8n-api-key needs --n8n-base-url/, code: 'MISSING_FLAG'},
-    {label: '--store-credential-copy alone', args: () => ['--name', 'Acme', '--store-credential-copy'], message: /--store-credential-copy only applies to a self-hosted n8n/, code: 'INVALID_FLAG'},
+    {
+      label: '--n8n-base-url alone',
+      args: () => ['--name', 'Acme', '--n8n-base-url', 'https://n8n.acme.example'],
+      message: /--n8n-base-url needs --n8n-api-key/,
+      code: 'MISSING_FLAG',
+    },
+    {
+      label: '--n8n-api-key alone',
+      args: () => ['--name', 'Acme', '--n8n-api-key', N8N_KEY],
+      message: /--n8n-api-key needs --n8n-base-url/,
+      code: 'MISSING_FLAG',
+    },
+    {
+      label: '--store-credential-copy alone',
+      args: () => ['--name', 'Acme', '--store-credential-copy'],
+      message: /--store-credential-copy only applies to a self-hosted n8n/,
+      code: 'INVALID_FLAG',
+    },
     {
       label: '--store-credential-copy with only the URL',
       args: () => ['--name', 'Acme', '--store-credential-copy', '--n8n-base-url', 'https://n8n.acme.example'],
@@ -269,7 +347,9 @@ describe('create: a wrong command line is refused before anything is sent (exit 
 async function sandboxForCli(): Promise<TestSandbox & {creates(): number}> {
   const lines: string[] = []
   const sandbox = await startTestSandbox({log: (line) => lines.push(line)})
-  return Object.assign(sandbox, {creates: () => lines.filter((l) => l.startsWith('POST /createorganizationviaapikey ')).length})
+  return Object.assign(sandbox, {
+    creates: () => lines.filter((l) => l.startsWith('POST /createorganizationviaapikey ')).length,
+  })
 }
 
 /** A home whose active profile "owner" holds the sandbox owner's key and points at the sandbox. */
@@ -277,7 +357,14 @@ function ownerHome(sandbox: TestSandbox): string {
   const h = home()
   writeConfig(h, {
     activeProfile: 'owner',
-    profiles: {owner: {apiKey: sandbox.seeded!.owner.apiKey, type: 'personal-api-key', keyName: 'Sandbox Owner key', baseUrl: sandbox.url}},
+    profiles: {
+      owner: {
+        apiKey: sandbox.seeded!.owner.apiKey,
+        type: 'personal-api-key',
+        keyName: 'Sandbox Owner key',
+        baseUrl: sandbox.url,
+      },
+    },
   })
   return h
 }
@@ -291,13 +378,20 @@ describe('create against the sandbox: every flag, then the owner creates a key f
       const before = fileBytes(configFile(h))
       const png = pngImage(4, 3)
       const result = await runCli(h, [
-        'organization', 'create',
-        '--name', 'Acme Corp',
-        '--description', 'Automation for sales',
-        '--size', '51-200',
-        '--logo', file(h, 'acme.png', png),
-        '--n8n-base-url', 'https://n8n.acme.example',
-        '--n8n-api-key', N8N_KEY,
+        'organization',
+        'create',
+        '--name',
+        'Acme Corp',
+        '--description',
+        'Automation for sales',
+        '--size',
+        '51-200',
+        '--logo',
+        file(h, 'acme.png', png),
+        '--n8n-base-url',
+        'https://n8n.acme.example',
+        '--n8n-api-key',
+        N8N_KEY,
         '--store-credential-copy',
       ])
       assert.equal(result.code, 0, result.stderr)
@@ -309,7 +403,17 @@ describe('create against the sandbox: every flag, then the owner creates a key f
       assert.deepEqual(fileBytes(configFile(h)), before, 'the profiles are unchanged')
 
       // The caller became the owner: its key may now create keys for the new organization.
-      const key = await runCli(h, ['organization', 'create-key', '--organization-id', organizationId!, '--name', 'CI', '--scopes', 'deploy:use-case', '--json'])
+      const key = await runCli(h, [
+        'organization',
+        'create-key',
+        '--organization-id',
+        organizationId!,
+        '--name',
+        'CI',
+        '--scopes',
+        'deploy:use-case',
+        '--json',
+      ])
       assert.equal(key.code, 0, key.stderr)
       assert.equal(onlyJson(key).data.organizationId, organizationId)
 
@@ -359,7 +463,15 @@ describe('create against the sandbox: logos, refusals and --json', () => {
   ] as const) {
     it(label, async () => {
       const h = ownerHome(sandbox)
-      const result = await runCli(h, ['organization', 'create', '--name', `Logo ${name}`, '--logo', file(h, name, image), '--json'])
+      const result = await runCli(h, [
+        'organization',
+        'create',
+        '--name',
+        `Logo ${name}`,
+        '--logo',
+        file(h, name, image),
+        '--json',
+      ])
       assert.equal(result.code, 0, result.stderr)
       const doc = onlyJson(result)
       assert.equal(doc.success, true)
@@ -379,12 +491,32 @@ describe('create against the sandbox: logos, refusals and --json', () => {
   })
 
   const refusedLocally: Array<[string, (h: string) => string[], RegExp]> = [
-    ['a .png file holding text', (h) => ['--name', 'Acme', '--logo', file(h, 'logo.png', 'just text')], /is not a JPEG, PNG or WebP image/],
-    ['an unknown size', () => ['--name', 'Acme', '--size', 'enterprise'], /--size must be one of: solo, 2-10, 11-50, 51-200, 201-1000, 1000\+/],
+    [
+      'a .png file holding text',
+      (h) => ['--name', 'Acme', '--logo', file(h, 'logo.png', 'just text')],
+      /is not a JPEG, PNG or WebP image/,
+    ],
+    [
+      'an unknown size',
+      () => ['--name', 'Acme', '--size', 'enterprise'],
+      /--size must be one of: solo, 2-10, 11-50, 51-200, 201-1000, 1000\+/,
+    ],
     ['a short name', () => ['--name', 'A'], /--name must be 2 to 100 characters/],
-    ['--n8n-base-url without --n8n-api-key', () => ['--name', 'Acme', '--n8n-base-url', 'https://n8n.acme.example'], /--n8n-base-url needs --n8n-api-key/],
-    ['--store-credential-copy without n8n', () => ['--name', 'Acme', '--store-credential-copy'], /--store-credential-copy only applies/],
-    ['a bad n8n URL', () => ['--name', 'Acme', '--n8n-base-url', 'not a url', '--n8n-api-key', N8N_KEY], /--n8n-base-url must be an http or https URL/],
+    [
+      '--n8n-base-url without --n8n-api-key',
+      () => ['--name', 'Acme', '--n8n-base-url', 'https://n8n.acme.example'],
+      /--n8n-base-url needs --n8n-api-key/,
+    ],
+    [
+      '--store-credential-copy without n8n',
+      () => ['--name', 'Acme', '--store-credential-copy'],
+      /--store-credential-copy only applies/,
+    ],
+    [
+      'a bad n8n URL',
+      () => ['--name', 'Acme', '--n8n-base-url', 'not a url', '--n8n-api-key', N8N_KEY],
+      /--n8n-base-url must be an http or https URL/,
+    ],
   ]
   for (const [label, args, message] of refusedLocally) {
     it(`${label}: exit 2, nothing reaches the sandbox`, async () => {
@@ -400,7 +532,7 @@ describe('create against the sandbox: logos, refusals and --json', () => {
     })
   }
 
-  it('a key without organizations:create: exit 1 with the platform\'s message, no key in the output', async () => {
+  it("a key without organizations:create: exit 1 with the platform's message, no key in the output", async () => {
     const {admin} = sandbox.seeded!
     const h = home()
     const args = ['organization', 'create', '--name', 'Acme', '--api-key', admin.apiKey, '--api-url', sandbox.url]
@@ -419,7 +551,18 @@ describe('create against the sandbox: logos, refusals and --json', () => {
 
   it('an organization key (cko_) may not create organizations: exit 1, 403', async () => {
     const h = ownerHome(sandbox)
-    const made = await runCli(h, ['organization', 'create-key', '--organization-id', sandbox.seeded!.organizationId, '--name', 'Org key', '--scopes', 'deploy:use-case', '--no-save', '--json'])
+    const made = await runCli(h, [
+      'organization',
+      'create-key',
+      '--organization-id',
+      sandbox.seeded!.organizationId,
+      '--name',
+      'Org key',
+      '--scopes',
+      'deploy:use-case',
+      '--no-save',
+      '--json',
+    ])
     assert.equal(made.code, 0, made.stderr)
     const orgKey: string = onlyJson(made).data.apiKey
     const result = await runCli(h, ['organization', 'create', '--name', 'Acme', '--api-key', orgKey, '--json'])

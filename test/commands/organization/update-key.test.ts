@@ -3,9 +3,23 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import {assertHumanFailure, assertJsonFailure, assertNoLeak, fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
+import {
+  assertHumanFailure,
+  assertJsonFailure,
+  assertNoLeak,
+  fileBytes,
+  onlyJson,
+  readConfig,
+  writeConfig,
+} from '../../helpers/assertions.js'
 import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
-import {errorEnvelope, type FakePlatform, okEnvelope, type Reply, startFakePlatform} from '../../helpers/fake-platform.js'
+import {
+  errorEnvelope,
+  type FakePlatform,
+  okEnvelope,
+  type Reply,
+  startFakePlatform,
+} from '../../helpers/fake-platform.js'
 import {startTestSandbox, type TestSandbox} from '../../sandbox/helpers.js'
 
 const CALLER = 'ckp_CallerKey0123456789abcdef'
@@ -88,7 +102,12 @@ describe('update-key: what it sends and prints', () => {
   })
 
   it('re-scopes: the list split, trimmed and de-duplicated', async () => {
-    const {result, requests} = await updateKey('rescope', ['--key-id', KEY_ID, '--scopes', ' workflows:trigger, executions:read,workflows:trigger '])
+    const {result, requests} = await updateKey('rescope', [
+      '--key-id',
+      KEY_ID,
+      '--scopes',
+      ' workflows:trigger, executions:read,workflows:trigger ',
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(requests[0].json, {keyId: KEY_ID, scopes: ['workflows:trigger', 'executions:read']})
     assert.match(result.stdout, /Scopes: {7}workflows:trigger, executions:read\n/)
@@ -102,11 +121,27 @@ describe('update-key: what it sends and prints', () => {
   })
 
   it('--json prints the envelope plus the refreshed profile (null when none holds the key)', async () => {
-    const {result} = await updateKey('json', ['--key-id', KEY_ID, '--name', 'New', '--description', 'Why', '--scopes', 'skills:read', '--json'])
+    const {result} = await updateKey('json', [
+      '--key-id',
+      KEY_ID,
+      '--name',
+      'New',
+      '--description',
+      'Why',
+      '--scopes',
+      'skills:read',
+      '--json',
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.deepEqual(onlyJson(result), {
       success: true,
-      data: {keyId: KEY_ID, name: 'New', description: 'Why', scopes: ['skills:read'], updatedAt: '2026-04-01T09:30:00.000Z'},
+      data: {
+        keyId: KEY_ID,
+        name: 'New',
+        description: 'Why',
+        scopes: ['skills:read'],
+        updatedAt: '2026-04-01T09:30:00.000Z',
+      },
       requestId: 'req-upd-1',
       profile: null,
       warnings: [],
@@ -125,18 +160,32 @@ describe('update-key: the local profile holding the key', () => {
         caller: {apiKey: CALLER, type: 'personal-api-key', baseUrl: url},
         'org-api-key-old-name': heldProfile(url, {custom: 'kept'}),
         // the same key id on another platform is another key
-        'elsewhere': heldProfile(other, {apiKey: 'cko_OtherPlatformKey0123456789'}),
+        elsewhere: heldProfile(other, {apiKey: 'cko_OtherPlatformKey0123456789'}),
       },
       extra: {kept: true},
     })
-    const result = await runCli(h, ['organization', 'update-key', '--key-id', KEY_ID, '--name', 'New name', '--scopes', 'skills:read,projects:read', '--json'])
+    const result = await runCli(h, [
+      'organization',
+      'update-key',
+      '--key-id',
+      KEY_ID,
+      '--name',
+      'New name',
+      '--scopes',
+      'skills:read,projects:read',
+      '--json',
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(onlyJson(result).profile, 'org-api-key-old-name')
     assert.deepEqual(readConfig(h), {
       activeProfile: 'caller',
       profiles: {
         caller: {apiKey: CALLER, type: 'personal-api-key', baseUrl: url},
-        'org-api-key-old-name': heldProfile(url, {custom: 'kept', keyName: 'New name', scopes: ['skills:read', 'projects:read']}),
+        'org-api-key-old-name': heldProfile(url, {
+          custom: 'kept',
+          keyName: 'New name',
+          scopes: ['skills:read', 'projects:read'],
+        }),
         elsewhere: heldProfile(other, {apiKey: 'cko_OtherPlatformKey0123456789'}),
       },
       extra: {kept: true},
@@ -165,7 +214,10 @@ describe('update-key: the local profile holding the key', () => {
     assert.equal(doc.success, true)
     assert.equal(doc.profile, null)
     assert.equal(doc.warnings.length, 1)
-    assert.match(doc.warnings[0], /The key was updated, but its local profile could not be refreshed: .*is not valid JSON/)
+    assert.match(
+      doc.warnings[0],
+      /The key was updated, but its local profile could not be refreshed: .*is not valid JSON/,
+    )
     assert.equal(fileBytes(path)?.toString(), '{ not json')
   })
 })
@@ -173,19 +225,35 @@ describe('update-key: the local profile holding the key', () => {
 describe('update-key: failures', () => {
   const bad: Array<{label: string; args: string[]; message: RegExp; code: string}> = [
     {label: 'no --key-id', args: ['--name', 'New'], message: /Missing required flag --key-id/, code: 'MISSING_FLAG'},
-    {label: 'an empty --key-id', args: ['--key-id', '  ', '--name', 'New'], message: /--key-id must not be empty/, code: 'INVALID_FLAG'},
+    {
+      label: 'an empty --key-id',
+      args: ['--key-id', '  ', '--name', 'New'],
+      message: /--key-id must not be empty/,
+      code: 'INVALID_FLAG',
+    },
     {
       label: 'nothing to change',
       args: ['--key-id', KEY_ID],
       message: /Nothing to change: give at least one of --name, --description or --scopes/,
       code: 'MISSING_FLAG',
     },
-    {label: 'an empty --name', args: ['--key-id', KEY_ID, '--name', ' '], message: /--name must not be empty/, code: 'INVALID_FLAG'},
-    {label: 'no scope in --scopes', args: ['--key-id', KEY_ID, '--scopes', ' , '], message: /--scopes must name at least one scope/, code: 'INVALID_FLAG'},
+    {
+      label: 'an empty --name',
+      args: ['--key-id', KEY_ID, '--name', ' '],
+      message: /--name must not be empty/,
+      code: 'INVALID_FLAG',
+    },
+    {
+      label: 'no scope in --scopes',
+      args: ['--key-id', KEY_ID, '--scopes', ' , '],
+      message: /--scopes must name at least one scope/,
+      code: 'INVALID_FLAG',
+    },
     {
       label: 'an unknown scope',
       args: ['--key-id', KEY_ID, '--scopes', 'deploy:use-case,workflow:trigger'],
-      message: /Unknown scope "workflow:trigger"\. Did you mean "workflows:trigger"\? Valid scopes: deploy:use-case, .*api-keys:manage\./,
+      message:
+        /Unknown scope "workflow:trigger"\. Did you mean "workflows:trigger"\? Valid scopes: deploy:use-case, .*api-keys:manage\./,
       code: 'UNKNOWN_SCOPE',
     },
     {
@@ -215,10 +283,24 @@ describe('update-key: failures', () => {
 
   it('an unknown key: exit 1 with the platform message, the profile untouched', async () => {
     const h = home()
-    const url = platform.route('404', {status: 404, json: errorEnvelope(`API key not found: ${KEY_ID}`, 'req-404', 'API_KEY_NOT_FOUND')})
+    const url = platform.route('404', {
+      status: 404,
+      json: errorEnvelope(`API key not found: ${KEY_ID}`, 'req-404', 'API_KEY_NOT_FOUND'),
+    })
     const path = writeConfig(h, {activeProfile: null, profiles: {held: heldProfile(url)}})
     const before = fileBytes(path)
-    const args = ['organization', 'update-key', '--key-id', KEY_ID, '--name', 'New', '--api-key', CALLER, '--api-url', url]
+    const args = [
+      'organization',
+      'update-key',
+      '--key-id',
+      KEY_ID,
+      '--name',
+      'New',
+      '--api-key',
+      CALLER,
+      '--api-url',
+      url,
+    ]
     const human = await runCli(h, args)
     assertHumanFailure(human, 1, /API key not found: key_abc123 \(HTTP 404\)/)
     assertNoLeak(human, [CALLER, HELD_KEY])
@@ -242,12 +324,20 @@ describe('update-key against the sandbox', () => {
 
   /** What the platform now says about the held key, asked with the key itself. */
   async function verifyHeld(): Promise<{keyName: string; scopes: string[]}> {
-    const response = await fetch(`${sandbox.url}/verifyapikey`, {method: 'POST', headers: {'X-Process-Manager-Key': heldKey}})
+    const response = await fetch(`${sandbox.url}/verifyapikey`, {
+      method: 'POST',
+      headers: {'X-Process-Manager-Key': heldKey},
+    })
     assert.equal(response.status, 200)
     return ((await response.json()) as {data: {keyName: string; scopes: string[]}}).data
   }
   const asOwner = (...args: string[]) => runCli(h, ['organization', 'update-key', '--profile', 'owner', ...args])
-  const secrets = () => [sandbox.seeded!.owner.apiKey, sandbox.seeded!.admin.apiKey, sandbox.seeded!.member.apiKey, heldKey]
+  const secrets = () => [
+    sandbox.seeded!.owner.apiKey,
+    sandbox.seeded!.admin.apiKey,
+    sandbox.seeded!.member.apiKey,
+    heldKey,
+  ]
 
   before(async () => {
     sandbox = await startTestSandbox({log: (line) => log.push(line)})
@@ -258,11 +348,16 @@ describe('update-key against the sandbox', () => {
     })
     // create-key saves the new key as a profile (with its keyId) and makes it active.
     const made = await runCli(h, [
-      'organization', 'create-key',
-      '--organization-id', sandbox.seeded!.organizationId,
-      '--name', 'CI Deploy Key',
-      '--scopes', 'deploy:use-case',
-      '--description', 'Deploys from CI',
+      'organization',
+      'create-key',
+      '--organization-id',
+      sandbox.seeded!.organizationId,
+      '--name',
+      'CI Deploy Key',
+      '--scopes',
+      'deploy:use-case',
+      '--description',
+      'Deploys from CI',
       '--json',
     ])
     assert.equal(made.code, 0, made.stderr)
@@ -321,7 +416,17 @@ describe('update-key against the sandbox', () => {
   })
 
   it('an admin of the organization may update its keys too', async () => {
-    const result = await runCli(h, ['organization', 'update-key', '--key-id', keyId, '--name', 'Renamed by admin', '--api-key', sandbox.seeded!.admin.apiKey, '--json'])
+    const result = await runCli(h, [
+      'organization',
+      'update-key',
+      '--key-id',
+      keyId,
+      '--name',
+      'Renamed by admin',
+      '--api-key',
+      sandbox.seeded!.admin.apiKey,
+      '--json',
+    ])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(onlyJson(result).data.name, 'Renamed by admin')
     // --api-key with the profile's URL: still the same platform, so the profile is refreshed
@@ -339,7 +444,16 @@ describe('update-key against the sandbox', () => {
   })
 
   it("a member's key: exit 1, 403 (the key lacks api-keys:manage)", async () => {
-    const args = ['organization', 'update-key', '--key-id', keyId, '--name', 'X', '--api-key', sandbox.seeded!.member.apiKey]
+    const args = [
+      'organization',
+      'update-key',
+      '--key-id',
+      keyId,
+      '--name',
+      'X',
+      '--api-key',
+      sandbox.seeded!.member.apiKey,
+    ]
     const human = await runCli(h, args)
     assertHumanFailure(human, 1, /This API key lacks the api-keys:manage scope \(HTTP 403\)/)
     const doc = assertJsonFailure(await runCli(h, [...args, '--json']), 1, 'API_ERROR')
@@ -352,11 +466,34 @@ describe('update-key against the sandbox', () => {
     const org = await runCli(h, ['organization', 'create', '--profile', 'owner', '--name', 'Other Org', '--json'])
     assert.equal(org.code, 0, org.stderr)
     const organizationId = onlyJson(org).data.organizationId
-    const key = await runCli(h, ['organization', 'create-key', '--profile', 'owner', '--organization-id', organizationId, '--name', 'Other', '--scopes', 'skills:read', '--no-save', '--json'])
+    const key = await runCli(h, [
+      'organization',
+      'create-key',
+      '--profile',
+      'owner',
+      '--organization-id',
+      organizationId,
+      '--name',
+      'Other',
+      '--scopes',
+      'skills:read',
+      '--no-save',
+      '--json',
+    ])
     assert.equal(key.code, 0, key.stderr)
     const otherKeyId = onlyJson(key).data.keyId
 
-    const result = await runCli(h, ['organization', 'update-key', '--key-id', otherKeyId, '--name', 'X', '--api-key', sandbox.seeded!.admin.apiKey, '--json'])
+    const result = await runCli(h, [
+      'organization',
+      'update-key',
+      '--key-id',
+      otherKeyId,
+      '--name',
+      'X',
+      '--api-key',
+      sandbox.seeded!.admin.apiKey,
+      '--json',
+    ])
     const doc = assertJsonFailure(result, 1, 'API_ERROR')
     assert.equal(doc.error.status, 403)
     assert.match(doc.error.message, /Only owners and admins of organization .* can manage its API keys/)
@@ -371,7 +508,11 @@ describe('update-key against the sandbox', () => {
 
     const scope = await asOwner('--key-id', keyId, '--scopes', 'deploy:use-case,instances:admin')
     assertHumanFailure(scope, 2, /Unknown scope "instances:admin"\. Did you mean "instances:read"\?/)
-    const doc = assertJsonFailure(await asOwner('--key-id', keyId, '--scopes', 'instances:admin', '--json'), 2, 'UNKNOWN_SCOPE')
+    const doc = assertJsonFailure(
+      await asOwner('--key-id', keyId, '--scopes', 'instances:admin', '--json'),
+      2,
+      'UNKNOWN_SCOPE',
+    )
     assert.match(doc.error.message, /Valid scopes: deploy:use-case/)
     for (const r of [none, scope]) assertNoLeak(r, secrets())
     assert.equal(updates(), sent)

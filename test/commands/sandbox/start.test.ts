@@ -57,7 +57,10 @@ describe('sandbox start', {concurrency: true}, () => {
     assert.equal(seeded.organizationName, 'Sandbox Org')
     assert.match(seeded.organizationId, /^org_/)
     const roles = [seeded.owner, seeded.admin, seeded.member]
-    assert.deepEqual(roles.map((k) => k.role), ['owner', 'admin', 'member'])
+    assert.deepEqual(
+      roles.map((k) => k.role),
+      ['owner', 'admin', 'member'],
+    )
     for (const key of roles) {
       assert.match(key.apiKey, /^ckp_[A-Za-z0-9_-]{43,}$/, 'at least 32 random bytes')
       assert.equal(key.keyPrefix, key.apiKey.slice(0, 12))
@@ -117,7 +120,9 @@ describe('sandbox start', {concurrency: true}, () => {
   it('human mode: the URL, the data file and the three keys once, a login line that works; the clock offset shown', async () => {
     const h = home()
     const dataFile = join(h, 'elsewhere', 'nested', 'sb.db')
-    const started = await startSandboxCli(h, ['--port', '0', '--data', dataFile], {env: {CODIKA_SANDBOX_CLOCK_OFFSET: '+1h'}})
+    const started = await startSandboxCli(h, ['--port', '0', '--data', dataFile], {
+      env: {CODIKA_SANDBOX_CLOCK_OFFSET: '+1h'},
+    })
     try {
       const out = started.stdout()
       const url = /^Codika sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1]
@@ -238,7 +243,10 @@ describe('sandbox start', {concurrency: true}, () => {
     }
     const retry = await startSandboxCli(h1, ['--port', '0', '--json'])
     try {
-      assert.ok((JSON.parse(retry.stdout()) as SandboxDocument).data.seeded, 'the keys are shown on the first start that listens')
+      assert.ok(
+        (JSON.parse(retry.stdout()) as SandboxDocument).data.seeded,
+        'the keys are shown on the first start that listens',
+      )
     } finally {
       await retry.stop()
     }
@@ -262,7 +270,11 @@ describe('sandbox start', {concurrency: true}, () => {
         runCli(h, ['sandbox', 'start', '--port', '0'], {env}),
         runCli(h, ['sandbox', 'start', '--port', '0', '--json'], {env}),
       ])
-      assertHumanFailure(human, 2, /CODIKA_SANDBOX_CLOCK_OFFSET="garbage" is not an offset; use a signed amount such as \+8d/)
+      assertHumanFailure(
+        human,
+        2,
+        /CODIKA_SANDBOX_CLOCK_OFFSET="garbage" is not an offset; use a signed amount such as \+8d/,
+      )
       const doc = assertJsonFailure(json, 2, 'INVALID_ARGUMENT')
       assert.match(doc.error.message, /CODIKA_SANDBOX_CLOCK_OFFSET/)
       assert.ok(!existsSync(join(h, 'data')), 'no data file created')
@@ -292,7 +304,11 @@ describe('sandbox start', {concurrency: true}, () => {
       assert.ok(isFolder.stderr.startsWith(`Error: --data ${folder} is a folder`), isFolder.stderr)
       assertJsonFailure(isFolderReset, 2, 'INVALID_FLAG')
       assert.ok(existsSync(folder), '--reset never deletes a folder')
-      assertHumanFailure(underFile, 1, /^Error: Cannot use the data file .*a-file\/sandbox\.db: a part of its path is a file, not a folder/)
+      assertHumanFailure(
+        underFile,
+        1,
+        /^Error: Cannot use the data file .*a-file\/sandbox\.db: a part of its path is a file, not a folder/,
+      )
       assert.match(underFile.stderr, /^Hint: Choose another file with --data\.$/m)
     })()
     await Promise.all([...badPorts, badClock, notSandbox, unusable])

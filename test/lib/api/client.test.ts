@@ -32,7 +32,16 @@ const {CodikaError} = await import('../../../src/lib/errors.js')
 
 const KEY = 'ckp_ClientTestKey000000000000'
 const BODY = {organizationId: 'org_1', name: 'CI Deploy Key', scopes: ['deploy:use-case']}
-const ARGS = ['organization', 'create-key', '--organization-id', 'org_1', '--name', 'CI Deploy Key', '--scopes', 'deploy:use-case']
+const ARGS = [
+  'organization',
+  'create-key',
+  '--organization-id',
+  'org_1',
+  '--name',
+  'CI Deploy Key',
+  '--scopes',
+  'deploy:use-case',
+]
 
 let platform: FakePlatform
 const home = tempHome()
@@ -55,7 +64,7 @@ async function failure(call: Promise<unknown>): Promise<InstanceType<typeof Codi
   try {
     await call
   } catch (error) {
-    assert.ok(error instanceof CodikaError, `not a CodikaError: ${error}`)
+    assert.ok(error instanceof CodikaError, `not a CodikaError: ${String(error)}`)
     return error
   }
   assert.fail('the call succeeded')
@@ -111,11 +120,35 @@ describe('CodikaClient', () => {
 
   it('errors are typed values with the HTTP status and the request id', async () => {
     const cases = [
-      {prefix: 'e401', reply: {status: 401, json: errorEnvelope('Invalid API key', 'req-a', 'BAD_KEY')}, code: 'API_ERROR', status: 401, requestId: 'req-a'},
-      {prefix: 'e500ok', reply: {status: 500, json: createdKey(BODY)}, code: 'HTTP_ERROR', status: 500, requestId: 'req-789'},
-      {prefix: 'e502', reply: {status: 502, body: '<html>bad gateway</html>'}, code: 'HTTP_ERROR', status: 502, requestId: undefined},
+      {
+        prefix: 'e401',
+        reply: {status: 401, json: errorEnvelope('Invalid API key', 'req-a', 'BAD_KEY')},
+        code: 'API_ERROR',
+        status: 401,
+        requestId: 'req-a',
+      },
+      {
+        prefix: 'e500ok',
+        reply: {status: 500, json: createdKey(BODY)},
+        code: 'HTTP_ERROR',
+        status: 500,
+        requestId: 'req-789',
+      },
+      {
+        prefix: 'e502',
+        reply: {status: 502, body: '<html>bad gateway</html>'},
+        code: 'HTTP_ERROR',
+        status: 502,
+        requestId: undefined,
+      },
       {prefix: 'e204', reply: {status: 204}, code: 'INVALID_RESPONSE', status: 204, requestId: undefined},
-      {prefix: 'eshape', reply: {status: 200, json: {success: true, data: {}, requestId: 'req-b'}}, code: 'INVALID_RESPONSE', status: 200, requestId: 'req-b'},
+      {
+        prefix: 'eshape',
+        reply: {status: 200, json: {success: true, data: {}, requestId: 'req-b'}},
+        code: 'INVALID_RESPONSE',
+        status: 200,
+        requestId: 'req-b',
+      },
       {prefix: 'enull', reply: {status: 200, json: null}, code: 'INVALID_RESPONSE', status: 200, requestId: undefined},
     ]
     await Promise.all(
@@ -128,7 +161,8 @@ describe('CodikaClient', () => {
           assert.equal(e.status, k.status, k.prefix)
           assert.equal(e.requestId, k.requestId, k.prefix)
           if (k.prefix === 'e401') assert.equal(e.platformCode, 'BAD_KEY')
-          if (k.prefix === 'eshape') assert.match(e.message, /breaks the contract: data must have required property 'keyId'/)
+          if (k.prefix === 'eshape')
+            assert.match(e.message, /breaks the contract: data must have required property 'keyId'/)
         } finally {
           await c.close()
         }
@@ -138,8 +172,12 @@ describe('CodikaClient', () => {
   })
 
   it('verify is retried once after a 502; a create never is', async () => {
-    const verify = client(platform.route('retry-verify', {status: 502, body: 'x'}, {json: okEnvelope({type: 'org-api-key'})}))
-    const create = client(platform.route('retry-create', {status: 502, body: 'x'}, {status: 201, json: createdKey(BODY)}))
+    const verify = client(
+      platform.route('retry-verify', {status: 502, body: 'x'}, {json: okEnvelope({type: 'org-api-key'})}),
+    )
+    const create = client(
+      platform.route('retry-create', {status: 502, body: 'x'}, {status: 201, json: createdKey(BODY)}),
+    )
     try {
       assert.equal((await verify.verifyApiKey()).data.type, 'org-api-key')
       assert.equal((await failure(create.createOrganizationKey(BODY))).status, 502)
@@ -199,7 +237,10 @@ describe('CodikaClient', () => {
   })
 
   it('the timeout is total: a server that never answers fails after it, once', async () => {
-    const c = client(platform.route('hang', () => {}), 300)
+    const c = client(
+      platform.route('hang', () => {}),
+      300,
+    )
     const started = Date.now()
     try {
       const e = await failure(c.createOrganizationKey(BODY))
@@ -271,16 +312,15 @@ describe('the client in the CLI: proxies and DEBUG', () => {
         runCli(home.home, [...ARGS, '--api-key', KEY, '--api-url', direct, '--no-save'], {
           env: {HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1'},
         }),
-        runCli(home.home, [...ARGS, '--api-key', KEY, '--api-url', `${via}/lower`, '--no-save'], {env: {http_proxy: proxy.url}}),
+        runCli(home.home, [...ARGS, '--api-key', KEY, '--api-url', `${via}/lower`, '--no-save'], {
+          env: {http_proxy: proxy.url},
+        }),
       ])
       for (const r of [proxied, bypassed, lower]) assert.equal(r.code, 0, r.stderr)
-      assert.deepEqual(
-        proxy.requests.map((r) => `${r.kind} ${r.method} ${r.target}`).sort(),
-        [
-          `forward POST ${via}/createorganizationapikeypublic`,
-          `forward POST ${via}/lower/createorganizationapikeypublic`,
-        ],
-      )
+      assert.deepEqual(proxy.requests.map((r) => `${r.kind} ${r.method} ${r.target}`).sort(), [
+        `forward POST ${via}/createorganizationapikeypublic`,
+        `forward POST ${via}/lower/createorganizationapikeypublic`,
+      ])
       assert.equal(platform.requestsTo('via-proxy').length, 2, 'the proxy passed both on')
       assert.equal(platform.requestsTo('via-proxy')[0].headers['x-process-manager-key'], KEY)
       assert.equal(platform.requestsTo('no-proxy').length, 1)
@@ -292,9 +332,13 @@ describe('the client in the CLI: proxies and DEBUG', () => {
   it('HTTPS_PROXY is used for https URLs (through a CONNECT tunnel)', async () => {
     const proxy = await startRecordingProxy({tunnel: () => false})
     try {
-      const result = await runCli(home.home, [...ARGS, '--api-key', KEY, '--api-url', 'https://codika.invalid:8443', '--no-save', '--json'], {
-        env: {HTTPS_PROXY: proxy.url},
-      })
+      const result = await runCli(
+        home.home,
+        [...ARGS, '--api-key', KEY, '--api-url', 'https://codika.invalid:8443', '--no-save', '--json'],
+        {
+          env: {HTTPS_PROXY: proxy.url},
+        },
+      )
       assert.equal(result.code, 1)
       assert.equal(onlyJson(result).error.code, 'NETWORK_ERROR')
       assert.deepEqual(proxy.requests, [{kind: 'connect', method: 'CONNECT', target: 'codika.invalid:8443'}])
@@ -309,17 +353,32 @@ describe('the client in the CLI: proxies and DEBUG', () => {
     const envKey = 'debug-env-secret-0123456789'
     const [fromFlag, fromEnv, failing] = await Promise.all([
       runCli(home.home, [...ARGS, '--api-key', flagKey, '--api-url', base, '--no-save'], {env: {DEBUG: 'codika*'}}),
-      runCli(home.home, [...ARGS, '--no-save'], {env: {DEBUG: 'codika*', CODIKA_API_KEY: envKey, CODIKA_BASE_URL: base}}),
-      runCli(home.home, [...ARGS, '--api-key', flagKey, '--api-url', `http://127.0.0.1:${await closedPort()}`, '--no-save'], {
-        env: {DEBUG: 'codika*'},
+      runCli(home.home, [...ARGS, '--no-save'], {
+        env: {DEBUG: 'codika*', CODIKA_API_KEY: envKey, CODIKA_BASE_URL: base},
       }),
+      runCli(
+        home.home,
+        [...ARGS, '--api-key', flagKey, '--api-url', `http://127.0.0.1:${await closedPort()}`, '--no-save'],
+        {
+          env: {DEBUG: 'codika*'},
+        },
+      ),
     ])
     for (const r of [fromFlag, fromEnv]) {
       assert.equal(r.code, 0, r.stderr)
-      assert.match(r.stderr, new RegExp(`^codika:http POST ${base}/createorganizationapikeypublic → 201 in \\d+ ms \\(request id req-789\\)$`, 'm'))
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^codika:http POST ${base}/createorganizationapikeypublic → 201 in \\d+ ms \\(request id req-789\\)$`,
+          'm',
+        ),
+      )
     }
     assert.equal(failing.code, 1)
-    assert.match(failing.stderr, /^codika:http POST http:\/\/127\.0\.0\.1:\d+\/createorganizationapikeypublic failed after \d+ ms/m)
+    assert.match(
+      failing.stderr,
+      /^codika:http POST http:\/\/127\.0\.0\.1:\d+\/createorganizationapikeypublic failed after \d+ ms/m,
+    )
     for (const r of [fromFlag, fromEnv, failing]) {
       assertNoLeak({...r, stdout: ''}, [flagKey, envKey, (createdKey({}).data as {apiKey: string}).apiKey])
       assert.ok(!r.stdout.includes(flagKey) && !r.stdout.includes(envKey))
@@ -332,10 +391,27 @@ describe('the client in the CLI: proxies and DEBUG', () => {
     const n8nKey = 'n8n-debug-all-secret-0123456789'
     const envKey = 'debug-all-env-secret-0123456789'
     const [fromFlag, inline] = await Promise.all([
-      runCli(home.home, [...ARGS, '--api-key', flagKey, '--api-url', base, '--no-save'], {env: {DEBUG: '*', CODIKA_API_KEY: envKey}}),
-      runCli(home.home, ['organization', 'create', '--name', 'Debug Org', '--n8n-base-url', 'http://127.0.0.1:5678', `--n8n-api-key=${n8nKey}`, `--api-key=${flagKey}`, '--api-url', `http://127.0.0.1:${await closedPort()}`], {
-        env: {DEBUG: '*'},
+      runCli(home.home, [...ARGS, '--api-key', flagKey, '--api-url', base, '--no-save'], {
+        env: {DEBUG: '*', CODIKA_API_KEY: envKey},
       }),
+      runCli(
+        home.home,
+        [
+          'organization',
+          'create',
+          '--name',
+          'Debug Org',
+          '--n8n-base-url',
+          'http://127.0.0.1:5678',
+          `--n8n-api-key=${n8nKey}`,
+          `--api-key=${flagKey}`,
+          '--api-url',
+          `http://127.0.0.1:${await closedPort()}`,
+        ],
+        {
+          env: {DEBUG: '*'},
+        },
+      ),
     ])
     assert.equal(fromFlag.code, 0, fromFlag.stderr)
     assert.match(fromFlag.stderr, /oclif:main process\.argv/)

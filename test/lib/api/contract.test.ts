@@ -9,7 +9,10 @@ describe('endpointUrl', () => {
   it('joins with exactly one slash', () => {
     assert.equal(endpointUrl('https://api.codika.io', create), 'https://api.codika.io/createorganizationapikeypublic')
     assert.equal(endpointUrl('https://api.codika.io/', create), 'https://api.codika.io/createorganizationapikeypublic')
-    assert.equal(endpointUrl('http://127.0.0.1:8787/v1//', create), 'http://127.0.0.1:8787/v1/createorganizationapikeypublic')
+    assert.equal(
+      endpointUrl('http://127.0.0.1:8787/v1//', create),
+      'http://127.0.0.1:8787/v1/createorganizationapikeypublic',
+    )
   })
 
   it("uses a URL that already ends with the endpoint's path as it is", () => {
@@ -17,7 +20,10 @@ describe('endpointUrl', () => {
       endpointUrl('https://europe-west1-x.cloudfunctions.net/createorganizationapikeypublic', create),
       'https://europe-west1-x.cloudfunctions.net/createorganizationapikeypublic',
     )
-    assert.equal(endpointUrl('http://h/v1/createOrganizationApiKeyPublic', create), 'http://h/v1/createOrganizationApiKeyPublic')
+    assert.equal(
+      endpointUrl('http://h/v1/createOrganizationApiKeyPublic', create),
+      'http://h/v1/createOrganizationApiKeyPublic',
+    )
   })
 
   it("does not treat another endpoint's path as its own", () => {

@@ -21,8 +21,14 @@ describe('slugify', () => {
 
 describe('uniqueName', () => {
   it('is the base when free, else the first free -2, -3, …', () => {
-    assert.equal(uniqueName('k', () => false), 'k')
+    assert.equal(
+      uniqueName('k', () => false),
+      'k',
+    )
     const taken = new Set(['k', 'k-2', 'k-4'])
-    assert.equal(uniqueName('k', (n) => taken.has(n)), 'k-3')
+    assert.equal(
+      uniqueName('k', (n) => taken.has(n)),
+      'k-3',
+    )
   })
 })

@@ -62,9 +62,17 @@ describe('ProfileStore.read', () => {
     ['"profiles": []', '{"profiles": []}', /"profiles" entry that is not an object/],
     ['a profile that is a string', '{"profiles": {"a": "cko_x"}}', /profile "a" that is not an object/],
     ['a profile without apiKey', '{"profiles": {"a": {"type": "org-api-key"}}}', /profile "a" without an "apiKey"/],
-    ['a profile with an empty apiKey', '{"profiles": {"a": {"apiKey": "", "type": "org-api-key"}}}', /without an "apiKey"/],
+    [
+      'a profile with an empty apiKey',
+      '{"profiles": {"a": {"apiKey": "", "type": "org-api-key"}}}',
+      /without an "apiKey"/,
+    ],
     ['a profile without type', '{"profiles": {"a": {"apiKey": "cko_x"}}}', /without a "type"/],
-    ['a numeric baseUrl', '{"profiles": {"a": {"apiKey": "cko_x", "type": "t", "baseUrl": 1}}}', /"baseUrl" is not a string/],
+    [
+      'a numeric baseUrl',
+      '{"profiles": {"a": {"apiKey": "cko_x", "type": "t", "baseUrl": 1}}}',
+      /"baseUrl" is not a string/,
+    ],
     ['a numeric activeProfile', '{"activeProfile": 3, "profiles": {}}', /"activeProfile"/],
   ]
   for (const [name, text, problem] of broken) {
@@ -121,7 +129,9 @@ describe('ProfileStore.update', () => {
     const path = storePath()
     const original = {
       activeProfile: 'a',
-      profiles: {a: profile('cko_a', {keyName: 'A', futureField: {deep: [1, {x: null}]}, 'odd key': true, revokedAt: null})},
+      profiles: {
+        a: profile('cko_a', {keyName: 'A', futureField: {deep: [1, {x: null}]}, 'odd key': true, revokedAt: null}),
+      },
       telemetry: {optIn: false},
       version: 2,
     }
@@ -140,7 +150,12 @@ describe('ProfileStore.update', () => {
     const path = storePath()
     const store = new ProfileStore(path)
     await store.update((file) => {
-      file.profiles.a = {apiKey: 'cko_a', type: 'org-api-key', organizationName: undefined, baseUrl: null as unknown as string}
+      file.profiles.a = {
+        apiKey: 'cko_a',
+        type: 'org-api-key',
+        organizationName: undefined,
+        baseUrl: null as unknown as string,
+      }
       file.activeProfile = 'a'
     })
     await store.update((file) => {
@@ -191,7 +206,11 @@ describe('ProfileStore.update', () => {
     writeFileSync(path, '{"profiles": {"other": {"apiKey": "cko_o", "type": "org-api-key"}}}')
     rmSync(`${path}.lock`)
     await pending
-    assert.deepEqual(Object.keys(new ProfileStore(path).read().profiles).sort(), ['a', 'other'], 'it read the file after the lock')
+    assert.deepEqual(
+      Object.keys(new ProfileStore(path).read().profiles).sort(),
+      ['a', 'other'],
+      'it read the file after the lock',
+    )
   })
 
   it('takes over a stale lock left by a crashed process', async () => {
@@ -215,7 +234,8 @@ describe('ProfileStore.update', () => {
     writeFileSync(dirname(path), 'not a folder')
     await assert.rejects(
       new ProfileStore(path).update(() => {}),
-      (e: unknown) => e instanceof CodikaError && e.code === 'CONFIG_UNWRITABLE' && e.message.includes(path) && e.exitCode === 1,
+      (e: unknown) =>
+        e instanceof CodikaError && e.code === 'CONFIG_UNWRITABLE' && e.message.includes(path) && e.exitCode === 1,
     )
   })
 })
