@@ -4,6 +4,26 @@ import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
+// ---- Walls between the rooms of src/ (CONTRIBUTING.md, "Import rules") -------------------------------------------
+const oclif = {
+  group: ['@oclif/*', '@oclif/*/**'],
+  message: 'Only src/lib/oclif/ imports oclif; take Args, Flags and types from lib/oclif/index.js.',
+}
+const commands = {group: ['**/commands/**', '**/hooks/**'], message: 'lib/ never imports a command or a hook.'}
+const sandboxOnly = {
+  regex: String.raw`^\.\./(?!lib/api/contract\.js$|lib/api/validate\.js$|lib/scopes\.js$)`,
+  message: 'The sandbox imports only the contract (lib/api/contract.js, its validators) and the scope list.',
+}
+/** import('@oclif/...') at run time: no-restricted-imports sees only static imports. */
+const dynamicOclif = {
+  selector: 'ImportExpression[source.value=/^@oclif\\//]',
+  message: 'Only src/lib/oclif/ imports oclif.',
+}
+const walls = (...patterns) => ({
+  'no-restricted-imports': ['error', {patterns}],
+  'no-restricted-syntax': ['error', dynamicOclif],
+})
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'examples/*/dist/**', 'examples/*/node_modules/**', '.tmp/**']},
   js.configs.recommended,
@@ -58,4 +78,11 @@ export default tseslint.config(
     languageOptions: {sourceType: 'commonjs', globals: {...globals.node, ...globals.commonjs}},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
+  {files: ['src/**/*.ts', 'src/**/*.cts'], rules: walls(oclif)},
+  {files: ['src/lib/**/*.ts', 'src/lib/**/*.cts'], rules: walls(oclif, commands)},
+  {
+    files: ['src/lib/oclif/**/*.ts', 'src/lib/oclif/**/*.cts'],
+    rules: {'no-restricted-imports': ['error', {patterns: [commands]}], 'no-restricted-syntax': 'off'},
+  },
+  {files: ['src/sandbox/**/*.ts'], rules: walls(oclif, sandboxOnly)},
 )

@@ -17,8 +17,8 @@ if (argv.length === 1 && argv[0] === '--version') {
   // oclif checks its own engines field with semver (dozens of modules) on every start; package.json's
   // engines already states what codika needs.
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
-  // The build's one-file bundle of oclif, compiled from a code cache (dist/lib/oclif-bundle.cjs says why).
-  const {execute, settings} = require('../dist/lib/oclif-bundle.cjs').loadOclif()
+  // The build's one-file bundle of oclif, compiled from a code cache (dist/lib/oclif/bundle.cjs says why).
+  const {execute, settings} = require('../dist/lib/oclif/bundle.cjs').loadOclif()
 
   // Plugins run from their compiled output, linked ones included: oclif would otherwise try to transpile a linked
   // plugin's TypeScript sources (and, for an ESM plugin, warn on every command that it cannot).
@@ -29,7 +29,7 @@ if (argv.length === 1 && argv[0] === '--version') {
   const start = async () => {
     if (process.env.DEBUG) {
       // oclif's own debug lines print the raw command line: log them through a logger that scrubs keys.
-      const {redactingLogger, registerArgvSecrets} = await import('../dist/lib/oclif-logger.js')
+      const {redactingLogger, registerArgvSecrets} = await import('../dist/lib/oclif/logger.js')
       registerArgvSecrets()
       loadOptions.logger = redactingLogger()
     }

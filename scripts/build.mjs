@@ -73,13 +73,13 @@ async function generateValidators() {
 
 /**
  * Bundles @oclif/core and its dependencies into dist/oclif-core.cjs, which bin/run.js runs through
- * dist/lib/oclif-bundle.cjs (see there why). Its first line is a header: the @oclif/core version and a hash of
+ * dist/lib/oclif/bundle.cjs (see there why). Its first line is a header: the @oclif/core version and a hash of
  * the code; its second lists the bundled modules, for the start-up test.
  */
 async function bundleOclif() {
   const {build} = await import('esbuild')
   const {default: ts} = await import('typescript')
-  const {IMPORT_PARAMETER} = await import(join(root, 'dist/lib/oclif-bundle.cjs'))
+  const {IMPORT_PARAMETER} = await import(join(root, 'dist/lib/oclif/bundle.cjs'))
   const core = require('@oclif/core/package.json')
   // Every file a package export of @oclif/core names, so that any of them resolves to the bundle's copy.
   const exported = Object.entries(core.exports).filter(

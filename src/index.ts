@@ -4,10 +4,10 @@
 
 // Commands: extend PlatformCommand for a command that calls the platform (--profile/-p, --api-url, --api-key,
 // --json; this.credentials(), this.client(), this.withSpinner()), BaseCommand for one that does not.
-export {BaseCommand, PlatformCommand, toCodikaError, EXIT} from './lib/base-command.js'
-export type {BaseArgs, BaseFlags, ErrorJson} from './lib/base-command.js'
+export {BaseCommand, PlatformCommand, toCodikaError, EXIT} from './lib/oclif/base-command.js'
+export type {BaseArgs, BaseFlags, ErrorJson} from './lib/oclif/base-command.js'
 // The same @oclif/core the base commands are built on, so that a plugin's flags and args match codika's.
-export {Args, Flags} from '@oclif/core'
+export {Args, Flags} from './lib/oclif/index.js'
 
 // Errors: throw a CodikaError (or usageError for exit 2); the base command prints it and sets the exit code.
 export {CodikaError, usageError} from './lib/errors.js'

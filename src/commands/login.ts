@@ -1,13 +1,11 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../lib/oclif/index.js'
 
 import {PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../lib/api/contract.js'
-import {BaseCommand} from '../lib/base-command.js'
-import {fields, paint} from '../lib/output.js'
+import {BaseCommand} from '../lib/oclif/base-command.js'
 import {verifyNewKey} from '../lib/profiles/identity.js'
 import {
   checkKey,
   checkProfileName,
-  type LoginAction,
   loginBaseUrl,
   loginProfile,
   planLogin,
@@ -15,7 +13,8 @@ import {
   saveLogin,
 } from '../lib/profiles/login.js'
 import {canPrompt, confirm, readKey} from '../lib/profiles/prompt.js'
-import {expiryText, expiryWarning, organizationText} from '../lib/profiles/view.js'
+import {expiryWarning} from '../lib/profiles/expiry.js'
+import {loginText} from '../lib/screens/identity.js'
 import {maskKey, registerSecret} from '../lib/redact.js'
 
 export default class Login extends BaseCommand<typeof Login> {
@@ -100,7 +99,7 @@ The profile is named --name, or after the organization (organization keys) or th
     const warning = expiryWarning(plan.name, profile.expiresAt)
     if (warning) this.warn(warning)
     const savedUrl = profile.baseUrl ?? PRODUCTION_BASE_URL
-    if (!json) this.print(plan.name, plan.action, verified?.data, profile.type, maskKey(apiKey), savedUrl)
+    if (!json) this.log(loginText(plan.name, plan.action, verified?.data, profile.type, maskKey(apiKey), savedUrl))
     return {
       success: true,
       verified: verified !== undefined,
@@ -111,31 +110,5 @@ The profile is named --name, or after the organization (organization keys) or th
       maskedKey: maskKey(apiKey),
       baseUrl: savedUrl,
     }
-  }
-
-  private print(
-    name: string,
-    action: LoginAction,
-    data: VerifyApiKeyData | undefined,
-    type: string,
-    maskedKey: string,
-    baseUrl: string,
-  ) {
-    const what = {created: 'Saved', refreshed: 'Refreshed', replaced: 'Replaced'}[action]
-    this.log(
-      [
-        paint('green', `✓ ${what} profile "${name}" (now active)${data ? '' : ' — not verified (--skip-verify)'}`),
-        '',
-        fields([
-          ['Organization', organizationText(data?.organizationName, data?.organizationId)],
-          ['Key name', data?.keyName],
-          ['Type', type],
-          ['Key', maskedKey],
-          ['Scopes', data?.scopes?.join(', ')],
-          ['Expires', data ? expiryText(data.expiresAt, true) : undefined],
-          ['URL', baseUrl],
-        ]),
-      ].join('\n'),
-    )
   }
 }

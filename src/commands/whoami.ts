@@ -1,4 +1,4 @@
-import {PlatformCommand} from '../lib/base-command.js'
+import {PlatformCommand} from '../lib/oclif/base-command.js'
 import {
   cachedDetails,
   detailsFromProfile,
@@ -7,9 +7,9 @@ import {
   type SourceFacts,
   sourceFacts,
   verifyKey,
-  whoamiText,
 } from '../lib/profiles/identity.js'
-import {expiryWarning} from '../lib/profiles/view.js'
+import {expiryWarning} from '../lib/profiles/expiry.js'
+import {whoamiText} from '../lib/screens/identity.js'
 
 export default class Whoami extends PlatformCommand<typeof Whoami> {
   static override summary = 'Verify the API key in use and show who it is, and where the key and the URL came from.'

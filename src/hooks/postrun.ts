@@ -1,6 +1,6 @@
-// After a successful command: keeps the shell-completion cache in step (see lib/completion.ts).
+// After a successful command: keeps the shell-completion cache in step (see lib/oclif/completion.ts).
 // Runs after every command, so it decides on the command id alone and loads nothing else for the others.
-import type {Hook} from '@oclif/core'
+import type {Hook} from '../lib/oclif/index.js'
 
 const COMPLETION = new Set([
   'autocomplete',
@@ -13,7 +13,7 @@ const COMPLETION = new Set([
 
 const hook: Hook.Postrun = async function ({Command, config}) {
   if (!Command?.id || !COMPLETION.has(Command.id)) return
-  const {afterCommand} = await import('../lib/completion.js')
+  const {afterCommand} = await import('../lib/oclif/completion.js')
   await afterCommand(Command.id, config)
 }
 

@@ -17,7 +17,8 @@ import {ORGANIZATION_SCOPE_NAMES, ORGANIZATIONS_CREATE} from '../lib/scopes.js'
 import type {Clock} from './clock.js'
 import {isWellFormedKey} from './keys.js'
 import {decodeBase64, detectImageType, isLogoMimeType} from './logo.js'
-import {type ApiKeyRecord, type NewOrganization, type SandboxStore, stripUndefined} from './store.js'
+import {type ApiKeyRecord, type NewOrganization, stripUndefined} from './records.js'
+import type {SandboxStore} from './store.js'
 
 const API_KEYS_MANAGE = 'api-keys:manage'
 const DAY_MS = 86_400_000

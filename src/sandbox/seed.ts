@@ -1,6 +1,7 @@
 // The first-start contents of a sandbox: "Sandbox Org" with an owner, an admin and a plain member, each with a key.
 import {ORGANIZATION_SCOPE_NAMES, ORGANIZATIONS_CREATE} from '../lib/scopes.js'
-import type {Role, SandboxStore} from './store.js'
+import type {Role} from './records.js'
+import type {SandboxStore} from './store.js'
 
 export const SANDBOX_ORGANIZATION_NAME = 'Sandbox Org'
 

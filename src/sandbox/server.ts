@@ -19,14 +19,13 @@ import {
   verifyApiKey,
 } from './handlers.js'
 import {type SeededSandbox, seedSandbox} from './seed.js'
-import {defaultDataFile, SandboxStore} from './store.js'
+import {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js'
+import {SandboxStore} from './store.js'
 
 export type {SeededKey, SeededSandbox} from './seed.js'
 export {CLOCK_OFFSET_ENV, parseClockOffset} from './clock.js'
-export {defaultDataFile, SandboxStoreError} from './store.js'
-
-export const DEFAULT_PORT = 8787
-export const DEFAULT_HOST = '127.0.0.1'
+export {SandboxStoreError} from './records.js'
+export {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js'
 
 /**
  * The largest request body accepted. The contract allows a 5 MiB logo, which is 6.67 MiB once base64-encoded
@@ -60,13 +59,13 @@ export interface SandboxOptions {
   port?: number
   /** Interface to bind. Default 127.0.0.1 (loopback only). */
   host?: string
-  /** The SQLite file. Default: defaultDataFile(), under $XDG_DATA_HOME/codika/. */
-  dataFile?: string
+  /** The SQLite file (the CLI's default is <XDG data home>/codika/sandbox.db). */
+  dataFile: string
   /** Delete the data file first and start from an empty (then freshly seeded) sandbox. */
   reset?: boolean
   /** The base clock, before CODIKA_SANDBOX_CLOCK_OFFSET is added. Default: the real clock. */
   now?: () => Date | number
-  /** Where CODIKA_SANDBOX_CLOCK_OFFSET and XDG_DATA_HOME are read. Default: process.env. */
+  /** Where CODIKA_SANDBOX_CLOCK_OFFSET is read. Default: process.env. */
   env?: NodeJS.ProcessEnv
   /** Gets a line per request (method, path, status, time, request id; never keys or bodies) and internal errors. */
   log?: (line: string) => void
@@ -87,7 +86,7 @@ export interface Sandbox {
   close(): Promise<void>
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const env = options.env ?? process.env
   const port = options.port ?? DEFAULT_PORT
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError(`port must be 0–65535 (got ${port})`)
@@ -95,7 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clockOffsetMs = parseClockOffset(env[CLOCK_OFFSET_ENV])
   const now = shiftedClock(clockOffsetMs, options.now)
   const log = options.log ?? (() => {})
-  const dataFile = resolve(options.dataFile ?? defaultDataFile(env))
+  const dataFile = resolve(options.dataFile)
 
   // Compiled now so the first request does not pay for it.
   await Promise.all(

@@ -22,7 +22,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {BIN, cleanEnv, ROOT, tempHome} from '../helpers/cli.js'
 import {type FakePlatform, startFakePlatform} from '../helpers/fake-platform.js'
-import {readHeader} from '../../src/lib/oclif-bundle.cjs'
+import {readHeader} from '../../src/lib/oclif/bundle.cjs'
 
 // Preloaded into the CLI: records every ES module resolved (a resolve hook) and every CommonJS module required.
 const PROBE = pathToFileURL(join(ROOT, 'bench', 'probe.mjs')).href

@@ -9,6 +9,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {ORGANIZATION_SCOPE_NAMES} from '../../src/lib/scopes.js'
 import {cleanEnv, ROOT, runCli, tempHome} from '../helpers/cli.js'
+import {skipUnless} from '../helpers/tools.js'
 
 const FIXTURES = join(ROOT, 'test', 'ecosystem', 'fixtures')
 
@@ -179,7 +180,7 @@ describe('shell completion', () => {
     })
   })
 
-  describe('zsh', () => {
+  describe('zsh', {skip: skipUnless(['zsh'], 'the zsh completion tests load the generated script in zsh')}, () => {
     it('the generated script and its setup load in `zsh -f` without error', () => {
       const setup = spawnSync(
         'zsh',

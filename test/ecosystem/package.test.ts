@@ -52,7 +52,7 @@ describe('npm pack', () => {
       files.filter((f) => !f.startsWith('dist/')),
       top,
     )
-    // .cjs: the build's bundle of @oclif/core and its loader (src/lib/oclif-bundle.cts), with its .d.cts.
+    // .cjs: the build's bundle of @oclif/core and its loader (src/lib/oclif/bundle.cts), with its .d.cts.
     const strays = files.filter((f) => f.startsWith('dist/') && !/\.(c?js|d\.c?ts)$/.test(f))
     assert.deepEqual(strays, [], 'no source maps or other files under dist/')
     assert.ok(files.includes('dist/oclif-core.cjs'), 'the bundle of @oclif/core is shipped')

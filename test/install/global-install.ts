@@ -96,7 +96,7 @@ describe('npm pack, then npm install -g --prefix <empty folder>', () => {
     assert.match(createKeyHelp.stdout, /--scopes/)
     assert.match(createKeyHelp.stdout, /codika organization create-key --organization-id/)
     assert.equal(createKeyHelp.stderr, '')
-    // oclif ran from the installed bundle (src/lib/oclif-bundle.ts): only that run writes a code cache.
+    // oclif ran from the installed bundle (src/lib/oclif/bundle.cts): only that run writes a code cache.
     assert.ok(
       readdirSync(join(home, 'cache', 'codika', 'code-cache')).some((f) => /^oclif-core-\w+-node.+\.bin$/.test(f)),
     )

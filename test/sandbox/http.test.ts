@@ -5,7 +5,8 @@ import {connect} from 'node:net'
 import {join} from 'node:path'
 import {after, before, test} from 'node:test'
 
-import {defaultDataFile, isLoopbackHost, MAX_BODY_BYTES, startSandbox} from '../../src/sandbox/server.js'
+import {defaultDataFile} from '../../src/lib/sandbox/launch.js'
+import {isLoopbackHost, MAX_BODY_BYTES, startSandbox} from '../../src/sandbox/server.js'
 import {assertEnvelope, call, startTestSandbox, tempDir, type TestSandbox} from './helpers.js'
 
 let sandbox: TestSandbox

@@ -7,7 +7,8 @@ import sqlite from 'node-sqlite3-wasm'
 
 import {hashKey, isWellFormedKey, mintKey} from '../../src/sandbox/keys.js'
 import {seedSandbox} from '../../src/sandbox/seed.js'
-import {SandboxStore, SCHEMA_VERSION} from '../../src/sandbox/store.js'
+import {SCHEMA_VERSION} from '../../src/sandbox/schema.js'
+import {SandboxStore} from '../../src/sandbox/store.js'
 import {tempDir} from './helpers.js'
 
 const folders: (() => void)[] = []

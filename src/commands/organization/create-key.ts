@@ -1,9 +1,8 @@
-import {Flags} from '@oclif/core'
-import type {CreateOrganizationKeyData} from '../../lib/api/contract.js'
+import {Flags} from '../../lib/oclif/index.js'
 
-import {PlatformCommand} from '../../lib/base-command.js'
+import {PlatformCommand} from '../../lib/oclif/base-command.js'
 import {createKeyRequest, saveOrganizationKey} from '../../lib/organization-keys.js'
-import {fields, paint, shortDate} from '../../lib/output.js'
+import {createdKeyText} from '../../lib/screens/organization.js'
 import {scopeHelpTable} from '../../lib/scopes.js'
 
 export default class OrganizationCreateKey extends PlatformCommand<typeof OrganizationCreateKey> {
@@ -74,33 +73,7 @@ ${scopeHelpTable()}`
       }
     }
 
-    if (!this.jsonEnabled()) this.print(data, requestId, profile)
+    if (!this.jsonEnabled()) this.log(createdKeyText(data, requestId, profile, this.flags.save))
     return {...envelope, profile}
-  }
-
-  private print(data: CreateOrganizationKeyData, requestId: string, profile: string | null) {
-    const lines = [
-      paint('green', '✓ Organization API Key Created Successfully'),
-      '',
-      paint('yellow', '⚠ Save the API key below — it will not be shown again.'),
-      '',
-      fields([
-        ['API Key', data.apiKey],
-        ['Key Prefix', data.keyPrefix],
-        ['Key ID', data.keyId],
-        ['Name', data.name],
-        ['Scopes', data.scopes.join(', ')],
-        ['Created', shortDate(data.createdAt)],
-        ['Expires', shortDate(data.expiresAt)],
-        ['Request ID', requestId],
-      ]),
-      '',
-      profile
-        ? `  Saved as profile "${profile}" (now active)`
-        : this.flags.save
-          ? '  Not saved as a profile (see the warning above)'
-          : '  Not saved as a profile (--no-save)',
-    ]
-    this.log(lines.join('\n'))
   }
 }

@@ -1,9 +1,9 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../lib/oclif/index.js'
 
 import {MAX_LOGO_BYTES, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
-import {PlatformCommand} from '../../lib/base-command.js'
+import {PlatformCommand} from '../../lib/oclif/base-command.js'
 import {createOrganizationRequest} from '../../lib/organizations.js'
-import {fields, paint} from '../../lib/output.js'
+import {createdOrganizationText} from '../../lib/screens/organization.js'
 
 export default class OrganizationCreate extends PlatformCommand<typeof OrganizationCreate> {
   static override summary = 'Create an organization; the key that creates it becomes its owner.'
@@ -53,22 +53,8 @@ Local profiles are not changed.`
     const request = createOrganizationRequest(this.flags)
     const envelope = await this.withSpinner('Creating organization', () => this.client().createOrganization(request))
 
-    if (!this.jsonEnabled()) {
-      const {organizationId} = envelope.data
-      this.log(
-        [
-          paint('green', '✓ Organization Created Successfully'),
-          '',
-          fields([
-            ['Organization ID', organizationId],
-            ['Name', request.name],
-            ['Request ID', envelope.requestId],
-          ]),
-          '',
-          `  Next: ${this.config.bin} organization create-key --organization-id "${organizationId}" --name "<key name>" --scopes "<scopes>"`,
-        ].join('\n'),
-      )
-    }
+    if (!this.jsonEnabled())
+      this.log(createdOrganizationText(envelope.data.organizationId, request.name, envelope.requestId, this.config.bin))
     return envelope
   }
 }

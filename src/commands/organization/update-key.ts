@@ -1,8 +1,8 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../lib/oclif/index.js'
 
-import {PlatformCommand} from '../../lib/base-command.js'
+import {PlatformCommand} from '../../lib/oclif/base-command.js'
 import {refreshKeyProfiles, updateKeyRequest} from '../../lib/organization-keys.js'
-import {fields, paint} from '../../lib/output.js'
+import {updatedKeyText} from '../../lib/screens/organization.js'
 import {scopeHelpTable} from '../../lib/scopes.js'
 
 export default class OrganizationUpdateKey extends PlatformCommand<typeof OrganizationUpdateKey> {
@@ -57,26 +57,7 @@ ${scopeHelpTable()}`
       this.warn(`The key was updated, but its local profile could not be refreshed: ${(error as Error).message}`)
     }
 
-    if (!this.jsonEnabled()) {
-      const lines = [
-        paint('green', '✓ Organization API Key Updated Successfully'),
-        '',
-        fields([
-          ['Key ID', data.keyId],
-          ['Name', data.name],
-          ['Description', data.description ? data.description : '(none)'],
-          ['Scopes', data.scopes.join(', ')],
-          ['Updated', data.updatedAt],
-          ['Request ID', requestId],
-        ]),
-      ]
-      if (refreshed.length > 0)
-        lines.push(
-          '',
-          `  Refreshed the name and scopes of profile${refreshed.length > 1 ? 's' : ''} ${refreshed.map((n) => `"${n}"`).join(', ')}`,
-        )
-      this.log(lines.join('\n'))
-    }
+    if (!this.jsonEnabled()) this.log(updatedKeyText(data, requestId, refreshed))
     return {...envelope, profile: refreshed[0] ?? null}
   }
 }

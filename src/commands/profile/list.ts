@@ -1,5 +1,6 @@
-import {BaseCommand} from '../../lib/base-command.js'
-import {listProfiles, printProfileList} from '../../lib/profiles/view.js'
+import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {listProfiles} from '../../lib/profiles/views.js'
+import {profileListText} from '../../lib/screens/profiles.js'
 
 export default class ProfileList extends BaseCommand<typeof ProfileList> {
   static override summary = 'List the saved profiles, the active one marked, and credentials from CODIKA_API_KEY.'
@@ -15,7 +16,7 @@ export default class ProfileList extends BaseCommand<typeof ProfileList> {
 
   async run() {
     const list = listProfiles(this.store.read())
-    if (!this.jsonEnabled()) this.log(await printProfileList(list))
+    if (!this.jsonEnabled()) this.log(await profileListText(list))
     return list
   }
 }

@@ -1,7 +1,8 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../lib/oclif/index.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {removalText, removeProfile} from '../../lib/profiles/manage.js'
+import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {removeProfile} from '../../lib/profiles/manage.js'
+import {removalText} from '../../lib/screens/profiles.js'
 
 export default class ProfileRemove extends BaseCommand<typeof ProfileRemove> {
   static override summary = 'Remove a profile (the same as `logout NAME`).'

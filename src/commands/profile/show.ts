@@ -1,7 +1,8 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../lib/oclif/index.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {showProfile, profileFields} from '../../lib/profiles/view.js'
+import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {showProfile} from '../../lib/profiles/views.js'
+import {profileFields} from '../../lib/screens/profiles.js'
 
 export default class ProfileShow extends BaseCommand<typeof ProfileShow> {
   static override summary = 'Show everything a profile holds except its raw key (default: the active profile).'

@@ -1,9 +1,9 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../lib/oclif/index.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {paint} from '../../lib/output.js'
+import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {useProfile} from '../../lib/profiles/manage.js'
-import {listProfiles, printProfileList, profileFields, shadowingNote} from '../../lib/profiles/view.js'
+import {listProfiles, shadowingNote} from '../../lib/profiles/views.js'
+import {profileListText, switchedText} from '../../lib/screens/profiles.js'
 
 export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
   static override summary = 'Make a profile the active one (without a name: list the profiles).'
@@ -23,18 +23,13 @@ export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
   async run() {
     if (this.args.name === undefined) {
       const list = listProfiles(this.store.read())
-      if (!this.jsonEnabled()) this.log(await printProfileList(list))
+      if (!this.jsonEnabled()) this.log(await profileListText(list))
       return list
     }
     const result = await useProfile(this.store, this.args.name)
     const note = shadowingNote()
     if (note) this.warn(note)
-    if (!this.jsonEnabled())
-      this.log(
-        [paint('green', `✓ Switched to profile "${result.activeProfile}"`), '', profileFields(result.profile)].join(
-          '\n',
-        ),
-      )
+    if (!this.jsonEnabled()) this.log(switchedText(result))
     return result
   }
 }

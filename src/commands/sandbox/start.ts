@@ -1,6 +1,7 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../lib/oclif/index.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
+import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
 
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
   static override summary = 'Run a local Codika-compatible platform.'
@@ -22,10 +23,10 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
   ]
 
   static override flags = {
-    port: Flags.integer({summary: 'Port to listen on (0: any free port).', default: 8787, min: 0, max: 65_535}),
+    port: Flags.integer({summary: 'Port to listen on (0: any free port).', default: DEFAULT_PORT, min: 0, max: 65_535}),
     host: Flags.string({
       summary: 'Interface to bind; anything but loopback is reachable from other machines.',
-      default: '127.0.0.1',
+      default: DEFAULT_HOST,
     }),
     data: Flags.string({summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db).'}),
     reset: Flags.boolean({summary: 'Delete the data file first and start empty.'}),
@@ -38,7 +39,8 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
       process.once('SIGINT', () => resolve('SIGINT'))
       process.once('SIGTERM', () => resolve('SIGTERM'))
     })
-    const {describeSandbox, launchSandbox, sandboxBanner, saveOwnerProfile} = await import('../../sandbox/launch.js')
+    const {describeSandbox, launchSandbox, saveOwnerProfile} = await import('../../lib/sandbox/launch.js')
+    const {sandboxBanner} = await import('../../lib/screens/sandbox.js')
     const {isLoopbackHost} = await import('../../sandbox/server.js')
     const {port, host, data, reset, login} = this.flags
     if (!isLoopbackHost(host)) {

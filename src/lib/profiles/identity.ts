@@ -1,13 +1,12 @@
 // Who a key is: asking the platform (verifyapikey), and the key-free facts `whoami` and `login` report.
 import {CodikaClient, timeoutFromEnv} from '../api/client.js'
-import {keyTypeOf, PRODUCTION_BASE_URL, type SuccessEnvelope, type VerifyApiKeyData} from '../api/contract.js'
+import {keyTypeOf, type SuccessEnvelope, type VerifyApiKeyData} from '../api/contract.js'
 import {type Credentials, describeKeySource, describeUrlSource, type KeySource, type UrlSource} from '../credentials.js'
 import {CodikaError} from '../errors.js'
-import {fields, paint} from '../output.js'
 import {maskKey} from '../redact.js'
 import {userAgent} from '../version.js'
 import type {Profile, ProfileFile} from './types.js'
-import {type ExpiryStatus, expiryOf, expiryText, organizationText} from './view.js'
+import {type ExpiryStatus, expiryOf} from './expiry.js'
 
 /** Calls verifyapikey; a 401 becomes KEY_REJECTED (exit 1) with the platform's own message. */
 export async function verifyKey(
@@ -101,32 +100,4 @@ export function detailsFromProfile(profile: Profile | undefined, apiKey: string)
 
 export function expiryStatusOf(details: KeyDetails): ExpiryStatus | undefined {
   return expiryOf(details.expiresAt)?.status
-}
-
-/** The human block of `whoami`: a heading that says verified or not, then the aligned fields. */
-export function whoamiText(details: KeyDetails, facts: SourceFacts, verified: boolean, requestId?: string): string {
-  const heading = verified
-    ? paint('green', '✓ Key verified')
-    : `${paint('yellow', '⚠ Unverified')} — the platform could not confirm this key; cached details:`
-  const url = facts.baseUrl === PRODUCTION_BASE_URL ? `${facts.baseUrl} (production)` : facts.baseUrl
-  return [
-    heading,
-    '',
-    fields([
-      [
-        'Organization',
-        organizationText(details.organizationName, details.organizationId) ?? (verified ? '-' : undefined),
-      ],
-      ['Key name', details.keyName],
-      ['Type', details.type],
-      ['Key', facts.maskedKey],
-      ['Scopes', details.scopes?.join(', ')],
-      ['Expires', expiryText(details.expiresAt, verified)],
-      ['Profile', facts.profile ?? '(none)'],
-      ['Key from', facts.keySourceLabel],
-      ['URL', url],
-      ['URL from', facts.urlSourceLabel],
-      ['Request ID', requestId],
-    ]),
-  ].join('\n')
 }

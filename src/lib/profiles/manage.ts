@@ -1,9 +1,8 @@
 // Switching and removing profiles, with the active-profile rules, under the store's lock.
 import {usageError} from '../errors.js'
-import {paint} from '../output.js'
 import type {ProfileStore} from './store.js'
 import type {ProfileFile} from './types.js'
-import {profileNotFound, profileView, type ProfileView} from './view.js'
+import {profileNotFound, profileView, type ProfileView} from './views.js'
 
 export interface UseResult {
   success: true
@@ -46,17 +45,6 @@ export async function removeProfile(store: ProfileStore, name: string | undefine
     if (wasActive) file.activeProfile = Object.keys(file.profiles).sort()[0] ?? null
     return {success: true, removed: target, wasActive, activeProfile: file.activeProfile}
   })
-}
-
-/** What logout and profile remove print: what went, and which profile is active now. */
-export function removalText(result: RemoveResult): string {
-  const lines = [paint('green', `✓ Removed profile "${result.removed}"`)]
-  if (!result.wasActive)
-    lines.push(result.activeProfile ? `Active profile: "${result.activeProfile}" (unchanged)` : 'No profile is active.')
-  else if (result.activeProfile)
-    lines.push(`Active profile is now "${result.activeProfile}". Switch with \`codika profile use NAME\`.`)
-  else lines.push('No profiles are left. Run `codika login` to add one.')
-  return lines.join('\n')
 }
 
 function targetOf(file: ProfileFile, name: string | undefined): string {

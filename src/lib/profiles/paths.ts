@@ -1,11 +1,10 @@
-// Where the profile file lives: $XDG_CONFIG_HOME/codika/config.json when that variable is absolute, else ~/.config.
-import {homedir} from 'node:os'
-import {isAbsolute, join} from 'node:path'
+// Where the profile file lives: <XDG config home>/codika/config.json (lib/xdg.cts says which folder that is).
+import {join} from 'node:path'
+
+import {configHome} from '../xdg.cjs'
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME
-  const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.config')
-  return join(base, 'codika')
+  return join(configHome(env), 'codika')
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {cacheDir, readHeader} from '../../src/lib/oclif-bundle.cjs'
+import {cacheDir, readHeader} from '../../../src/lib/oclif/bundle.cjs'
 
 describe('oclif bundle: the cache folder, as oclif computes Config#cacheDir', () => {
   const home = join('/home', 'jane')

@@ -45,7 +45,7 @@ const Modules = Module as unknown as {
   new (id: string, parent?: unknown): InstanceType<typeof Module>
 }
 
-const BUNDLE = join(__dirname, '..', 'oclif-core.cjs')
+const BUNDLE = join(__dirname, '..', '..', 'oclif-core.cjs')
 /** The name under which the bundle reaches the dynamic import() calls of oclif (see scripts/build.mjs). */
 export const IMPORT_PARAMETER = '__codikaImport'
 

@@ -2,8 +2,8 @@
 // oclif's own debug lines print the raw command line (--api-key values included).
 import {format} from 'node:util'
 
-import {enabled} from './debug.js'
-import {redact, registerSecret} from './redact.js'
+import {enabled} from '../debug.js'
+import {redact, registerSecret} from '../redact.js'
 
 interface Logger {
   debug(formatter: unknown, ...args: unknown[]): void

@@ -2,16 +2,16 @@
 // PlatformCommand adds the shared flags of commands that call the platform and resolves key and URL.
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {CodikaClient, timeoutFromEnv} from './api/client.js'
-import {type Credentials, resolveCredentials} from './credentials.js'
-import {debugRequested} from './debug.js'
-import {CodikaError, type ErrorCode, EXIT} from './errors.js'
-import {paint, plain} from './output.js'
-import {ProfileStore} from './profiles/store.js'
-import {expiryWarning} from './profiles/view.js'
-import {registerArgvSecrets} from './oclif-logger.js'
-import {redact, registerSecret} from './redact.js'
-import {userAgent} from './version.js'
+import {CodikaClient, timeoutFromEnv} from '../api/client.js'
+import {type Credentials, resolveCredentials} from '../credentials.js'
+import {debugRequested} from '../debug.js'
+import {CodikaError, type ErrorCode, EXIT} from '../errors.js'
+import {paint, plain} from '../output.js'
+import {ProfileStore} from '../profiles/store.js'
+import {expiryWarning} from '../profiles/expiry.js'
+import {registerArgvSecrets} from './logger.js'
+import {redact, registerSecret} from '../redact.js'
+import {userAgent} from '../version.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['flags'] & T['baseFlags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>

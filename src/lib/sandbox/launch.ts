@@ -2,10 +2,12 @@
 import {statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {CodikaError, usageError} from '../lib/errors.js'
-import type {ProfileStore} from '../lib/profiles/store.js'
-import type {SeededSandbox} from './seed.js'
-import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from './server.js'
+import {DATA_FILE_NAME} from '../../sandbox/defaults.js'
+import type {SeededSandbox} from '../../sandbox/seed.js'
+import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from '../../sandbox/server.js'
+import {CodikaError, usageError} from '../errors.js'
+import type {ProfileStore} from '../profiles/store.js'
+import {dataHome} from '../xdg.cjs'
 
 export const SANDBOX_PROFILE = 'sandbox'
 
@@ -22,10 +24,18 @@ const FILE_ERRORS: Record<string, string> = {
   ELOOP: 'too many symbolic links in its path',
 }
 
+/** Where `sandbox start` keeps its data without --data: <XDG data home>/codika/sandbox.db. */
+export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataHome(env), 'codika', DATA_FILE_NAME)
+}
+
+export type LaunchOptions = Omit<SandboxOptions, 'dataFile'> & {dataFile?: string}
+
 /** Starts the sandbox, turning its failures (port taken, file in use, unusable or not a sandbox) into CLI errors. */
-export async function launchSandbox(options: SandboxOptions): Promise<Sandbox> {
+export async function launchSandbox(launch: LaunchOptions): Promise<Sandbox> {
+  const options: SandboxOptions = {...launch, dataFile: launch.dataFile ?? defaultDataFile(launch.env)}
   // A folder would be reported as "not a sandbox database", and --reset cannot help with that.
-  if (options.dataFile && isFolder(options.dataFile))
+  if (isFolder(options.dataFile))
     throw usageError(
       'INVALID_FLAG',
       `--data ${options.dataFile} is a folder; it takes the path of a file.`,
@@ -37,7 +47,7 @@ export async function launchSandbox(options: SandboxOptions): Promise<Sandbox> {
     const e = error as NodeJS.ErrnoException
     // Only errors that name a path: an EACCES from listen() is about the port, not the file.
     if (e.path && e.code && Object.hasOwn(FILE_ERRORS, e.code)) {
-      const file = options.dataFile ?? e.path
+      const file = options.dataFile
       throw new CodikaError(
         'SANDBOX_ERROR',
         `Cannot use the data file ${file}: ${FILE_ERRORS[e.code]} (${e.code}, ${e.syscall} ${e.path}).`,
@@ -106,31 +116,4 @@ export async function saveOwnerProfile(store: ProfileStore, seeded: SeededSandbo
     file.activeProfile = SANDBOX_PROFILE
   })
   return SANDBOX_PROFILE
-}
-
-/** The human banner: where it listens, and the seeded keys the one time they exist. */
-export function sandboxBanner(sandbox: Sandbox, profile: string | null): string {
-  const lines = [`Codika sandbox listening on ${sandbox.url}`, `  Data: ${sandbox.dataFile}`]
-  if (sandbox.clockOffsetMs)
-    lines.push(`  Clock shifted by ${sandbox.clockOffsetMs / 1000} s (CODIKA_SANDBOX_CLOCK_OFFSET)`)
-  const seeded = sandbox.seeded
-  if (seeded) {
-    lines.push(
-      '',
-      `First start: created "${seeded.organizationName}" (${seeded.organizationId}).`,
-      'Its keys are shown this once and never again:',
-    )
-    for (const who of [seeded.owner, seeded.admin, seeded.member])
-      lines.push(`  ${who.role.padEnd(6)}  ${who.apiKey}  (${who.scopes.join(', ')})`)
-    lines.push(
-      '',
-      profile
-        ? `Saved the owner key as profile "${profile}" (now active).`
-        : `Log in:  codika login --api-key ${seeded.owner.apiKey} --base-url ${sandbox.url}`,
-    )
-  } else {
-    lines.push('', 'Seeded on an earlier start: its keys are not shown again (--reset starts afresh).')
-  }
-  lines.push('', 'Press Ctrl+C to stop.')
-  return lines.join('\n')
 }

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 
 import {Config, type Command, type Interfaces} from '@oclif/core'
 
-import {ORGANIZATION_SCOPE_NAMES} from './scopes.js'
+import {ORGANIZATION_SCOPE_NAMES} from '../scopes.js'
 
 /** What a completing shell offers after a flag: fixed words, or a comma-separated list of them. */
 export interface FlagValues {

@@ -1,0 +1,169 @@
+// What profiles look like without their raw keys: the views `profile list|show|use` and `whoami` return (and print
+// with --json), the [env] row of CODIKA_API_KEY, and the lookups by name.
+import {keyTypeOf, PRODUCTION_BASE_URL} from '../api/contract.js'
+import {type CodikaError, usageError} from '../errors.js'
+import {maskKey, redact} from '../redact.js'
+import {type ExpiryStatus, expiryOf} from './expiry.js'
+import type {Profile, ProfileFile} from './types.js'
+
+/** Everything a profile says except its raw key: what list, show, use and whoami print with --json. */
+export interface ProfileView {
+  name: string
+  active: boolean
+  type: string
+  maskedKey: string
+  keyPrefix?: string
+  keyId?: string
+  keyName?: string
+  organizationId?: string
+  organizationName?: string
+  scopes?: string[]
+  createdAt?: string
+  expiresAt?: string
+  expiryStatus?: ExpiryStatus
+  /** The URL the profile's key is sent to: its `baseUrl`, or production when it has none. */
+  baseUrl: string
+}
+
+const KNOWN_FIELDS = new Set([
+  'apiKey',
+  'type',
+  'keyPrefix',
+  'keyId',
+  'keyName',
+  'organizationId',
+  'organizationName',
+  'scopes',
+  'createdAt',
+  'expiresAt',
+  'baseUrl',
+])
+
+export function profileView(name: string, profile: Profile, activeProfile: string | null): ProfileView {
+  const pick = (field: string) =>
+    typeof profile[field] === 'string' && profile[field] !== '' ? profile[field] : undefined
+  const view: ProfileView = {
+    name,
+    active: name === activeProfile,
+    type: profile.type,
+    maskedKey: maskKey(profile.apiKey),
+    keyPrefix: pick('keyPrefix'),
+    keyId: pick('keyId'),
+    keyName: pick('keyName'),
+    organizationId: pick('organizationId'),
+    organizationName: pick('organizationName'),
+    scopes: Array.isArray(profile.scopes) ? profile.scopes.filter((s) => typeof s === 'string') : undefined,
+    createdAt: pick('createdAt'),
+    expiresAt: pick('expiresAt'),
+    expiryStatus: expiryOf(pick('expiresAt'))?.status,
+    baseUrl: pick('baseUrl') ?? PRODUCTION_BASE_URL,
+  }
+  return dropUndefined(view)
+}
+
+/**
+ * Fields of a profile this CLI does not know (written by the established client or by hand), for `profile show`.
+ * Their values are passed through redaction, since nobody promised they hold no secret.
+ */
+export function otherFields(profile: Profile): Record<string, unknown> | undefined {
+  const other = Object.fromEntries(Object.entries(profile).filter(([field]) => !KNOWN_FIELDS.has(field)))
+  if (Object.keys(other).length === 0) return undefined
+  return JSON.parse(redact(JSON.stringify(other))) as Record<string, unknown>
+}
+
+/** Credentials from CODIKA_API_KEY, shown by `profile list` as their own row: they beat every profile. */
+export interface EnvCredentialsView {
+  maskedKey: string
+  type?: string
+  baseUrl: string
+  /** Where the URL of the environment key comes from: CODIKA_BASE_URL, else production. */
+  urlSource: 'env' | 'default'
+}
+
+export function envCredentialsView(env: NodeJS.ProcessEnv = process.env): EnvCredentialsView | undefined {
+  const key = env.CODIKA_API_KEY?.trim()
+  if (!key) return undefined
+  const url = env.CODIKA_BASE_URL?.trim()
+  return dropUndefined({
+    maskedKey: maskKey(key),
+    type: keyTypeOf(key),
+    baseUrl: url || PRODUCTION_BASE_URL,
+    urlSource: url ? 'env' : 'default',
+  } satisfies EnvCredentialsView)
+}
+
+/** An unknown profile name: exit 2, with the names that do exist. */
+export function profileNotFound(name: string, file: ProfileFile): CodikaError {
+  const known = Object.keys(file.profiles).sort()
+  return usageError(
+    'PROFILE_NOT_FOUND',
+    `No profile named "${name}".`,
+    known.length > 0 ? `Known profiles: ${known.join(', ')}.` : 'There are no profiles yet: run `codika login`.',
+  )
+}
+
+export interface ProfileList {
+  success: true
+  activeProfile: string | null
+  profiles: ProfileView[]
+  /** Credentials from CODIKA_API_KEY (masked), or null when it is not set. */
+  env: EnvCredentialsView | null
+}
+
+export function listProfiles(file: ProfileFile, env: NodeJS.ProcessEnv = process.env): ProfileList {
+  return {
+    success: true,
+    activeProfile: file.activeProfile,
+    profiles: profileViews(file),
+    env: envCredentialsView(env) ?? null,
+  }
+}
+
+/** Says when the environment overrides the active profile, since switching profiles then changes nothing. */
+export function shadowingNote(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CODIKA_API_KEY?.trim()) return 'CODIKA_API_KEY is set: commands in this shell use it, not the active profile.'
+  const named = env.CODIKA_PROFILE?.trim()
+  if (named) return `CODIKA_PROFILE is set: commands in this shell use profile "${named}", not the active one.`
+  return undefined
+}
+
+export interface ShowResult {
+  success: true
+  profile: ProfileView & {otherFields?: Record<string, unknown>}
+}
+
+/** `profile show [NAME]`: the named profile, else CODIKA_PROFILE's, else the active one. */
+export function showProfile(
+  file: ProfileFile,
+  name: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ShowResult {
+  const target = name ?? (env.CODIKA_PROFILE?.trim() || file.activeProfile)
+  if (!target)
+    throw usageError(
+      'PROFILE_NOT_FOUND',
+      'There is no active profile to show.',
+      Object.keys(file.profiles).length > 0
+        ? 'Name one: codika profile show NAME, or pick one with codika profile use NAME.'
+        : 'Run `codika login` to add one.',
+    )
+  const profile = file.profiles[target]
+  if (!Object.hasOwn(file.profiles, target)) throw profileNotFound(target, file)
+  const other = otherFields(profile)
+  return {
+    success: true,
+    profile: {...profileView(target, profile, file.activeProfile), ...(other ? {otherFields: other} : {})},
+  }
+}
+
+/** The views of every profile, sorted by name. */
+export function profileViews(file: ProfileFile): ProfileView[] {
+  return Object.keys(file.profiles)
+    .sort()
+    .map((name) => profileView(name, file.profiles[name], file.activeProfile))
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key]
+  return value
+}

@@ -1,0 +1,138 @@
+// The human screens of the profile commands (list, show, use, logout, remove): text built from key-free views.
+import {PRODUCTION_BASE_URL} from '../api/contract.js'
+import {renderTable} from '../oclif/table.js'
+import {colourOn, fields, paint, shortDate} from '../output.js'
+import {expiryOf} from '../profiles/expiry.js'
+import type {RemoveResult, UseResult} from '../profiles/manage.js'
+import {type EnvCredentialsView, type ProfileList, type ProfileView, shadowingNote} from '../profiles/views.js'
+
+/** `3/30/2026`, `3/30/2026 (in 3 days)`, `3/1/2026 (EXPIRED)`; `never` only when the platform said so. */
+export function expiryText(
+  expiresAt: string | undefined,
+  neverWhenAbsent: boolean,
+  stream?: NodeJS.WriteStream,
+): string | undefined {
+  if (!expiresAt) return neverWhenAbsent ? 'never' : undefined
+  const expiry = expiryOf(expiresAt)
+  const date = shortDate(expiresAt)
+  if (expiry?.status === 'expired') return `${date} ${paint('red', '(EXPIRED)', stream)}`
+  if (expiry?.status === 'expiring')
+    return `${date} ${paint('yellow', `(in ${expiry.daysLeft} day${expiry.daysLeft === 1 ? '' : 's'})`, stream)}`
+  return date
+}
+
+/** `Acme Corp (org_1)`, `Acme Corp`, `org_1`, or undefined. */
+export function organizationText(name: string | undefined, id: string | undefined): string | undefined {
+  if (name && id) return `${name} (${id})`
+  return name ?? id
+}
+
+/** The aligned field block of one profile, for `profile show` and `profile use`. */
+export function profileFields(view: ProfileView, other?: Record<string, unknown>): string {
+  const rows: Array<[string, string | undefined]> = [
+    ['Profile', view.active ? `${view.name} ${paint('green', '(active)')}` : view.name],
+    ['Organization', organizationText(view.organizationName, view.organizationId)],
+    ['Key name', view.keyName],
+    ['Type', view.type],
+    ['Key', view.maskedKey],
+    ['Key ID', view.keyId],
+    ['Scopes', view.scopes?.join(', ')],
+    ['Created', shortDate(view.createdAt)],
+    ['Expires', expiryText(view.expiresAt, false)],
+    ['URL', view.baseUrl === PRODUCTION_BASE_URL ? `${view.baseUrl} (production)` : view.baseUrl],
+  ]
+  for (const [field, value] of Object.entries(other ?? {}))
+    rows.push([field, typeof value === 'string' ? value : JSON.stringify(value)])
+  return fields(rows)
+}
+
+/** The list table: one row per profile, then the `[env]` row. Plain aligned text when colour is off. */
+export async function profileTable(views: ProfileView[], env: EnvCredentialsView | undefined): Promise<string> {
+  const anyElsewhere =
+    views.some((v) => v.baseUrl !== PRODUCTION_BASE_URL) || (env !== undefined && env.baseUrl !== PRODUCTION_BASE_URL)
+  const row = (r: {
+    active: string
+    name: string
+    organization?: string
+    type?: string
+    key: string
+    expires?: string
+    url: string
+  }) => ({
+    active: r.active,
+    name: r.name,
+    organization: r.organization ?? '-',
+    type: r.type ?? '-',
+    key: r.key,
+    expires: r.expires ?? '-',
+    url: r.url === PRODUCTION_BASE_URL ? '' : r.url,
+  })
+  const data = views.map((v) =>
+    row({
+      active: v.active ? '*' : '',
+      name: v.name,
+      organization: organizationText(v.organizationName, v.organizationId),
+      type: v.type,
+      key: v.maskedKey,
+      expires: v.expiresAt ? expiryLabel(v.expiresAt) : undefined,
+      url: v.baseUrl,
+    }),
+  )
+  if (env)
+    data.push(
+      row({
+        active: 'env',
+        name: '[env]',
+        organization: 'CODIKA_API_KEY',
+        type: env.type,
+        key: env.maskedKey,
+        url: env.baseUrl,
+      }),
+    )
+  const columns: Array<{key: keyof (typeof data)[number]; name: string}> = [
+    {key: 'active', name: ''},
+    {key: 'name', name: 'NAME'},
+    {key: 'organization', name: 'ORGANIZATION'},
+    {key: 'type', name: 'TYPE'},
+    {key: 'key', name: 'KEY'},
+    {key: 'expires', name: 'EXPIRES'},
+  ]
+  if (anyElsewhere) columns.push({key: 'url', name: 'URL'})
+  return renderTable(data, columns, colourOn(process.stdout))
+}
+
+/** The EXPIRES cell: the date, marked when it is near or past (plain words, so it reads without colour). */
+function expiryLabel(expiresAt: string): string {
+  const expiry = expiryOf(expiresAt)
+  const date = shortDate(expiresAt) ?? expiresAt
+  if (expiry?.status === 'expired') return `${date} EXPIRED`
+  if (expiry?.status === 'expiring') return `${date} (${expiry.daysLeft}d left)`
+  return date
+}
+
+/** The human form of `profile list`: the table, then what overrides the active profile in this shell. */
+export async function profileListText(list: ProfileList, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (list.profiles.length === 0 && !list.env) return 'No profiles yet. Run `codika login` to add one.'
+  const lines = [await profileTable(list.profiles, list.env ?? undefined)]
+  const note = shadowingNote(env)
+  if (note) lines.push('', note)
+  return lines.join('\n')
+}
+
+/** What logout and profile remove print: what went, and which profile is active now. */
+export function removalText(result: RemoveResult): string {
+  const lines = [paint('green', `✓ Removed profile "${result.removed}"`)]
+  if (!result.wasActive)
+    lines.push(result.activeProfile ? `Active profile: "${result.activeProfile}" (unchanged)` : 'No profile is active.')
+  else if (result.activeProfile)
+    lines.push(`Active profile is now "${result.activeProfile}". Switch with \`codika profile use NAME\`.`)
+  else lines.push('No profiles are left. Run `codika login` to add one.')
+  return lines.join('\n')
+}
+
+/** What `profile use NAME` prints: the switch, then the profile now active. */
+export function switchedText(result: UseResult): string {
+  return [paint('green', `✓ Switched to profile "${result.activeProfile}"`), '', profileFields(result.profile)].join(
+    '\n',
+  )
+}

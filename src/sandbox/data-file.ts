@@ -1,0 +1,58 @@
+// Owning a data file: a `<file>.pid` beside it marks it in use, so a second sandbox on the same file is refused.
+import {readFileSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
+
+import {SandboxStoreError} from './records.js'
+
+// Files this process has open, so opening one twice in the same process is refused like a second process would be.
+const openInThisProcess = new Set<string>()
+
+export function claim(path: string, pidFile: string): void {
+  const inUse = (who: string) =>
+    new SandboxStoreError(
+      `${path} is in use by ${who}; stop it first, or use another data file` +
+        ` (if no sandbox is running, delete ${pidFile})`,
+      'DATA_FILE_IN_USE',
+    )
+  if (openInThisProcess.has(path)) throw inUse('a sandbox in this process')
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(pidFile, `${process.pid}\n`, {flag: 'wx', mode: 0o600})
+      openInThisProcess.add(path)
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
+    }
+    const pid = Number.parseInt(readPid(pidFile), 10)
+    // Our own pid here is a leftover of an earlier life of this pid (a container restart), since the set above
+    // knows what this process has open.
+    if (pid > 0 && pid !== process.pid && isAlive(pid)) throw inUse(`another sandbox (pid ${pid})`)
+    rmSync(pidFile, {force: true})
+  }
+}
+
+export function release(path: string, pidFile: string): void {
+  openInThisProcess.delete(path)
+  try {
+    unlinkSync(pidFile)
+  } catch {
+    // Already gone (for example deleted by the user); nothing to undo.
+  }
+}
+
+function readPid(pidFile: string): string {
+  try {
+    return readFileSync(pidFile, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -1,0 +1,50 @@
+// The walls between the rooms of src/ (eslint.config.js): each import rule fires where it should and nowhere else.
+// ESLint runs in-process on code given as text under a path of src/, without type information (the files do not exist).
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import {ESLint} from 'eslint'
+import tseslint from 'typescript-eslint'
+
+const eslint = new ESLint({
+  overrideConfig: [tseslint.configs.disableTypeChecked, {languageOptions: {parserOptions: {projectService: false}}}],
+})
+
+async function wallsHit(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, {filePath})
+  assert.deepEqual(
+    result.messages.filter((m) => m.fatal),
+    [],
+    'the code parses',
+  )
+  return result.messages.filter((m) => m.ruleId?.startsWith('no-restricted-')).map((m) => m.ruleId!)
+}
+
+describe('import walls', () => {
+  const cases: Array<[string, string, string, boolean]> = [
+    ['the sandbox imports a CLI module', 'src/sandbox/x.ts', "import {usageError} from '../lib/errors.js'", true],
+    ['the sandbox imports the contract', 'src/sandbox/x.ts', "import {ENDPOINTS} from '../lib/api/contract.js'", false],
+    ['the sandbox imports its validators', 'src/sandbox/x.ts', "import {check} from '../lib/api/validate.js'", false],
+    [
+      'the sandbox imports the scope list',
+      'src/sandbox/x.ts',
+      "import {ORGANIZATION_SCOPES} from '../lib/scopes.js'",
+      false,
+    ],
+    ['the sandbox imports oclif', 'src/sandbox/x.ts', "import {Flags} from '@oclif/core'", true],
+    ['lib imports a command', 'src/lib/x.ts', "import Login from '../commands/login.js'", true],
+    ['lib imports a hook', 'src/lib/profiles/x.ts', "import hook from '../../hooks/postrun.js'", true],
+    ['lib imports oclif', 'src/lib/profiles/x.ts', "import {ux} from '@oclif/core'", true],
+    ['lib loads oclif at run time', 'src/lib/profiles/x.ts', "export const t = () => import('@oclif/table')", true],
+    ['a command imports oclif', 'src/commands/x.ts', "import {Flags} from '@oclif/core'", true],
+    ['a command imports the oclif corner', 'src/commands/x.ts', "import {Flags} from '../lib/oclif/index.js'", false],
+    ['the oclif corner imports oclif', 'src/lib/oclif/x.ts', "import {Flags} from '@oclif/core'", false],
+    ['the oclif corner imports a command', 'src/lib/oclif/x.ts', "import Login from '../../commands/login.js'", true],
+  ]
+  for (const [what, path, code, refused] of cases) {
+    it(`${what}: ${refused ? 'refused' : 'allowed'}`, async () => {
+      const hits = await wallsHit(path, `${code}\nexport const used = 1\n`)
+      assert.equal(hits.length > 0, refused, `${path}: ${code} → ${hits.join(', ') || 'no wall'}`)
+    })
+  }
+})
