@@ -44,9 +44,11 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
       cached: cached ? detailsFromProfile(cached.profile, credentials.apiKey) : null,
     }
 
+    // Made first: a bad CODIKA_TIMEOUT or proxy variable is a usage error, not an unverified key.
+    const client = this.client()
     let envelope
     try {
-      envelope = await this.withSpinner('Verifying the key', () => verifyKey(this.client()))
+      envelope = await this.withSpinner('Verifying the key', () => verifyKey(client))
     } catch (error) {
       if (!this.jsonEnabled())
         this.log(whoamiText(detailsFromProfile(cached?.profile, credentials.apiKey), facts, false))

@@ -1,5 +1,6 @@
 // Which key and which URL a command uses: the table of SPEC.md, most explicit source first.
 import {PRODUCTION_BASE_URL} from './api/contract.js'
+import {FETCH_BLOCKED_PORTS, keyHeaderProblem, portOf} from './api/transport-rules.js'
 import {CodikaError, usageError} from './errors.js'
 import type {Profile, ProfileFile} from './profiles/types.js'
 
@@ -24,7 +25,10 @@ export interface Credentials {
   urlProfileName?: string
 }
 
-/** Checks a URL given by the user: `http:` or `https:` with a host; returned as written (trimmed). */
+/**
+ * Checks a URL given by the user: `http:` or `https:` with a host, no user name or password in it (it would be
+ * echoed, logged and saved), and not on a port fetch refuses to call; returned as written (trimmed).
+ */
 export function parseBaseUrl(
   raw: string,
   source: string,
@@ -39,6 +43,19 @@ export function parseBaseUrl(
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
     throw usageError('INVALID_FLAG', `${source} must be an http or https URL.`, `For example ${example}.`)
+  if (url.username || url.password)
+    throw usageError(
+      'INVALID_FLAG',
+      `${source} must not hold a user name or password (user:password@…): it would be shown, logged and saved.`,
+      `Give the URL without them, for example ${example}.`,
+    )
+  const port = portOf(url)
+  if (FETCH_BLOCKED_PORTS.has(port))
+    throw usageError(
+      'INVALID_FLAG',
+      `${source} uses port ${port}, which fetch refuses to call (a "bad port" of the Fetch standard).`,
+      'Use another port.',
+    )
   return text
 }
 
@@ -56,6 +73,25 @@ export function resolveCredentials(
   readFile: () => ProfileFile,
   env: NodeJS.ProcessEnv = process.env,
 ): Credentials {
+  const credentials = chooseCredentials(input, readFile, env)
+  const problem = keyHeaderProblem(credentials.apiKey)
+  if (problem)
+    throw usageError(
+      'INVALID_API_KEY',
+      `The API key from ${keyOrigin(credentials)} holds ${problem}, which an HTTP header cannot carry; nothing was sent.`,
+      'Check that the whole key and nothing else was copied.',
+    )
+  return credentials
+}
+
+/** Where the key came from, in the words of an error message. */
+function keyOrigin(c: Credentials): string {
+  if (c.keySource === 'flag') return '--api-key'
+  if (c.keySource === 'env') return 'CODIKA_API_KEY'
+  return `profile "${c.profileName}"`
+}
+
+function chooseCredentials(input: CredentialInput, readFile: () => ProfileFile, env: NodeJS.ProcessEnv): Credentials {
   const envKey = nonEmpty(env.CODIKA_API_KEY)
   const envUrl = nonEmpty(env.CODIKA_BASE_URL)
   const envProfile = nonEmpty(env.CODIKA_PROFILE)

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'CONFIG_UNWRITABLE'
   | 'HTTP_ERROR'
   | 'INTERNAL_ERROR'
+  | 'INVALID_API_KEY'
   | 'INVALID_ARGUMENT'
   | 'INVALID_FLAG'
   | 'INVALID_REQUEST'

@@ -11,19 +11,31 @@ export const CLOCK_OFFSET_ENV = 'CODIKA_SANDBOX_CLOCK_OFFSET'
 const UNIT_MS: Record<string, number> = {s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
 const OFFSET_FORMAT = /^([+-]?)(\d+(?:\.\d+)?)\s*([smhdw]?)$/i
 
+/** The largest shift accepted, either way: 100 years (the store's timestamps must stay four-digit years). */
+export const MAX_CLOCK_OFFSET_MS = 100 * 365 * UNIT_MS.d
+
+/** A CODIKA_SANDBOX_CLOCK_OFFSET that cannot be read or is too large; the message says which and what to write. */
+export class ClockOffsetError extends Error {
+  override name = 'ClockOffsetError'
+}
+
 /** The offset in milliseconds; throws on anything it cannot read, so a typo never silently means "no offset". */
 export function parseClockOffset(raw: string | undefined): number {
   const text = raw?.trim() ?? ''
   if (text === '') return 0
   const match = OFFSET_FORMAT.exec(text)
   if (!match) {
-    throw new Error(
+    throw new ClockOffsetError(
       `${CLOCK_OFFSET_ENV}="${raw}" is not an offset; ` +
         'use a signed amount such as +8d, -2h, 30m, 90s, 1w or a number of seconds',
     )
   }
   const [, sign, amount, unit] = match
   const ms = Number(amount) * UNIT_MS[(unit || 's').toLowerCase()]
+  if (!(ms <= MAX_CLOCK_OFFSET_MS))
+    throw new ClockOffsetError(
+      `${CLOCK_OFFSET_ENV}="${raw}" is too large; the sandbox's clock moves at most 100 years either way`,
+    )
   return sign === '-' ? -ms : ms
 }
 

@@ -203,7 +203,7 @@ describe('login: where the key comes from', {concurrency: true}, () => {
     const {url, prefix} = verifies(ORG_DATA)
     assertJsonFailure(await runCli(h, ['login', '--api-key', '', '--base-url', url, '--json']), 2, 'NO_API_KEY')
     const spaced = await runCli(h, ['login', '--base-url', url, '--json'], {input: 'cko_AbCd 1234SecretWithSpace\n'})
-    assertJsonFailure(spaced, 2, 'INVALID_FLAG')
+    assertJsonFailure(spaced, 2, 'INVALID_API_KEY')
     assertNoLeak(spaced, ['1234SecretWithSpace'])
     assert.equal(platform.requestsTo(prefix).length, 0)
   })

@@ -17,11 +17,11 @@ import {CodikaError} from '../../src/lib/errors.js'
 import type {ProfileFile} from '../../src/lib/profiles/types.js'
 
 const URLS = {
-  active: 'http://active.test:1',
-  named: 'http://named.test:2',
-  envp: 'http://envp.test:3',
-  flag: 'http://flag.test:4',
-  env: 'http://env.test:5',
+  active: 'http://active.test:8001',
+  named: 'http://named.test:8002',
+  envp: 'http://envp.test:8003',
+  flag: 'http://flag.test:8004',
+  env: 'http://env.test:8005',
 }
 const KEYS = {
   active: 'ckp_active',

@@ -1,7 +1,7 @@
 // The one HTTP client of the platform: contract headers and envelopes, schema checks, timeout, proxies, size cap.
 import type {Dispatcher} from 'undici'
 
-import {CodikaError} from '../errors.js'
+import {CodikaError, usageError} from '../errors.js'
 import {makeDebug} from '../debug.js'
 import {userAgent} from '../version.js'
 import {
@@ -18,6 +18,7 @@ import {
   type UpdateOrganizationKeyRequest,
   type VerifyApiKeyData,
 } from './contract.js'
+import {FETCH_BLOCKED_PORTS, keyHeaderProblem, portOf} from './transport-rules.js'
 import {check} from './validate.js'
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024
@@ -33,17 +34,64 @@ export interface ClientOptions {
   userAgent?: string
 }
 
-/** CODIKA_TIMEOUT in seconds (a positive number), as milliseconds. */
+/** The longest delay a Node timer holds (2^31 - 1 ms); a longer one fires at once. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
+
+/** CODIKA_TIMEOUT in seconds (a positive number a timer can hold), as milliseconds. */
 export function timeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.CODIKA_TIMEOUT?.trim()
   if (!raw) return DEFAULT_TIMEOUT_SECONDS * 1000
   const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN
-  if (!(seconds > 0))
-    throw new CodikaError('INVALID_ARGUMENT', `CODIKA_TIMEOUT must be a positive number of seconds.`, {
-      exitCode: 2,
-      hint: 'For example CODIKA_TIMEOUT=30.',
-    })
+  if (!(seconds > 0) || Math.round(seconds * 1000) < 1)
+    throw usageError(
+      'INVALID_ARGUMENT',
+      `CODIKA_TIMEOUT must be a positive number of seconds.`,
+      'For example CODIKA_TIMEOUT=30.',
+    )
+  if (seconds > MAX_TIMEOUT_SECONDS)
+    throw usageError(
+      'INVALID_ARGUMENT',
+      `CODIKA_TIMEOUT is too large: at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), the longest a timer can wait.`,
+      'For example CODIKA_TIMEOUT=300.',
+    )
   return Math.round(seconds * 1000)
+}
+
+/** The proxy variables undici's EnvHttpProxyAgent reads, lower case first, as it reads them. */
+const PROXY_VARIABLES = {'http:': ['http_proxy', 'HTTP_PROXY'], 'https:': ['https_proxy', 'HTTPS_PROXY']} as const
+
+interface Proxy {
+  variable: string
+  url: URL
+}
+
+/**
+ * The proxy each scheme goes through (HTTPS falls back to the HTTP proxy, as undici does), each variable checked:
+ * an unparsable one is a usage error (exit 2) that names the variable but not its value, which may hold a password.
+ */
+type Proxies = {'http:'?: Proxy; 'https:'?: Proxy}
+
+export function proxiesFromEnv(env: NodeJS.ProcessEnv = process.env): Proxies {
+  const pick = (names: readonly string[]): Proxy | undefined => {
+    const variable = names.find((name) => Boolean(env[name]?.trim()))
+    if (variable === undefined) return undefined
+    let url: URL | undefined
+    try {
+      url = new URL(env[variable]!.trim())
+    } catch {
+      url = undefined
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
+      throw usageError(
+        'INVALID_ARGUMENT',
+        `${variable} is not a proxy URL: it must be an http:// or https:// URL with a host.`,
+        `For example ${variable}=http://proxy.example.com:3128, or unset it.`,
+      )
+    return {variable, url}
+  }
+  const http = pick(PROXY_VARIABLES['http:'])
+  const https = pick(PROXY_VARIABLES['https:']) ?? http
+  return {...(http ? {'http:': http} : {}), ...(https ? {'https:': https} : {})}
 }
 
 const debug = makeDebug('codika:http')
@@ -53,6 +101,8 @@ export class CodikaClient {
   private readonly apiKey: string
   private readonly timeoutMs: number
   private readonly userAgent: string
+  /** The proxy variables, checked once, when the client is made (a bad one is a usage error before anything else). */
+  private readonly proxies: Proxies
   private dispatcher?: Dispatcher
 
   constructor(options: ClientOptions) {
@@ -60,6 +110,7 @@ export class CodikaClient {
     this.apiKey = options.apiKey
     this.timeoutMs = options.timeoutMs ?? timeoutFromEnv()
     this.userAgent = options.userAgent ?? userAgent()
+    this.proxies = proxiesFromEnv()
   }
 
   verifyApiKey(): Promise<SuccessEnvelope<VerifyApiKeyData>> {
@@ -90,7 +141,7 @@ export class CodikaClient {
    * NO_PROXY) when one is. Loading undici costs more start-up time than the whole request, so only proxies pay it.
    */
   private async transport(): Promise<typeof globalThis.fetch> {
-    if (!proxyConfigured()) return globalThis.fetch
+    if (Object.keys(this.proxies).length === 0) return globalThis.fetch
     const {fetch, EnvHttpProxyAgent} = await import('undici')
     // An http: URL goes to an HTTP proxy as a plain absolute-URI request, as curl does: many proxies refuse
     // CONNECT to ports other than 443. https: URLs are tunnelled (CONNECT) whatever this says.
@@ -106,6 +157,7 @@ export class CodikaClient {
       if (problem) throw new CodikaError('INVALID_REQUEST', `The request was not sent: ${problem}.`, {exitCode: 2})
     }
     const url = endpointUrl(this.baseUrl, endpoint)
+    refuseUnsendable(url, this.apiKey)
     const fetch = await this.transport()
 
     const controller = new AbortController()
@@ -133,7 +185,7 @@ export class CodikaClient {
           })
           text = await readCapped(response, controller)
         } catch (error) {
-          const failure = timedOut ? timeoutError(this.timeoutMs) : networkError(error, url)
+          const failure = timedOut ? timeoutError(this.timeoutMs) : networkError(error, url, this.proxies)
           debug(`POST ${url} failed after ${Date.now() - started} ms: ${failure.message}`)
           // A create is sent again only when the connection was refused: it provably never arrived.
           const retry =
@@ -276,8 +328,47 @@ function causeCode(error: unknown): string | undefined {
   return undefined
 }
 
-function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => Boolean(env[name]?.trim()))
+/**
+ * What fetch would refuse before sending (a "bad port", a key a header cannot carry): a usage error here, never a
+ * network error that is retried or reported as "may have reached the platform". Commands check the same earlier,
+ * with the flag's name; this guards every caller of the client, plugins included.
+ */
+function refuseUnsendable(url: string, apiKey: string): void {
+  const port = portOf(new URL(url))
+  if (FETCH_BLOCKED_PORTS.has(port))
+    throw usageError(
+      'INVALID_FLAG',
+      `The platform URL uses port ${port}, which fetch refuses to call; nothing was sent.`,
+    )
+  const problem = keyHeaderProblem(apiKey)
+  if (problem)
+    throw usageError(
+      'INVALID_API_KEY',
+      `The API key holds ${problem}, which an HTTP header cannot carry; nothing was sent.`,
+    )
+}
+
+/** The address a failed connection was made to, from the error Node gives (address/port, or the name it looked up). */
+function failedPeer(error: unknown): {host?: string; port?: number} | undefined {
+  let e = error as {address?: unknown; port?: unknown; hostname?: unknown; cause?: unknown} | undefined
+  for (let depth = 0; e && depth < 5; depth++) {
+    const host = typeof e.address === 'string' ? e.address : typeof e.hostname === 'string' ? e.hostname : undefined
+    if (host !== undefined) return {host, port: typeof e.port === 'number' ? e.port : undefined}
+    e = e.cause as typeof e
+  }
+  return undefined
+}
+
+/** Was the failed connection the one to the proxy, rather than to the platform? */
+function proxyFailed(error: unknown, target: URL, proxy: Proxy): boolean {
+  const peer = failedPeer(error)
+  if (!peer?.host) return false
+  const proxyPort = portOf(proxy.url)
+  const sameHost = (host: string) => host.replace(/^\[|\]$/g, '') === peer.host
+  // A name lookup failed: the name says which. A connect failed: Node gives the address and the port it dialled.
+  if (peer.port === undefined) return sameHost(proxy.url.hostname) && !sameHost(target.hostname)
+  if (peer.port !== proxyPort) return false
+  return peer.port !== portOf(target) || sameHost(proxy.url.hostname) || !sameHost(target.hostname)
 }
 
 function causeMessage(error: unknown): string {
@@ -305,10 +396,28 @@ function refused(error: unknown): boolean {
   return causeCode(error) === 'ECONNREFUSED'
 }
 
-function networkError(error: unknown, url: string): CodikaError {
+function networkError(error: unknown, url: string, proxies: Proxies): CodikaError {
   if (error instanceof CodikaError) return error
   const code = causeCode(error)
-  const host = new URL(url).host
+  const target = new URL(url)
+  const proxy = proxies[target.protocol as 'http:' | 'https:']
+  if (proxy && proxyFailed(error, target, proxy)) {
+    const what =
+      code === 'ECONNREFUSED'
+        ? 'refused the connection'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'cannot be resolved'
+          : `cannot be reached (${code ?? causeMessage(error)})`
+    return new CodikaError(
+      'NETWORK_ERROR',
+      `Network error: the proxy ${proxy.url.host} (from ${proxy.variable}) ${what}.`,
+      {
+        hint: `Check ${proxy.variable} (or add the platform's host to NO_PROXY); the request did not reach the platform.`,
+        cause: error,
+      },
+    )
+  }
+  const host = target.host
   const what =
     code === 'ECONNREFUSED'
       ? `connection refused by ${host}`

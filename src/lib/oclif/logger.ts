@@ -23,6 +23,8 @@ export function registerArgvSecrets(argv: readonly string[] = process.argv, env 
     if (inline) registerSecret(inline[1])
   }
   registerSecret(env.CODIKA_API_KEY)
+  // A URL's user:password@ (refused by every command, but oclif logs argv before a command can refuse it).
+  for (const arg of argv) for (const [, userinfo] of arg.matchAll(/\/\/([^/?#@\s]+)@/g)) registerSecret(userinfo)
 }
 
 export function redactingLogger(namespace = 'oclif'): Logger {

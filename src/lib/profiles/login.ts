@@ -1,5 +1,6 @@
 // `codika login`: checking what the user gave, turning a verified key into a profile, and saving it under the lock.
 import {ENDPOINTS, keyTypeOf, PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../api/contract.js'
+import {keyHeaderProblem} from '../api/transport-rules.js'
 import {parseBaseUrl} from '../credentials.js'
 import {usageError} from '../errors.js'
 import {profileBaseUrl} from '../organization-keys.js'
@@ -17,11 +18,11 @@ export function checkKey(raw: string, from: string): string {
       `${from} must not be empty.`,
       'Pass the key with --api-key, at the prompt, or on stdin.',
     )
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(key))
+  const problem = keyHeaderProblem(key)
+  if (problem)
     throw usageError(
-      'INVALID_FLAG',
-      `The API key from ${from} contains spaces or control characters.`,
+      'INVALID_API_KEY',
+      `The API key from ${from} holds ${problem}, which an HTTP header cannot carry; nothing was sent or saved.`,
       'Check that you copied the whole key and nothing else.',
     )
   return key

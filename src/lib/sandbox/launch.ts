@@ -2,9 +2,11 @@
 import {statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {DATA_FILE_NAME} from '../../sandbox/defaults.js'
+import {ClockOffsetError} from '../../sandbox/clock.js'
+import {DATA_FILE_NAME, DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
 import type {SeededSandbox} from '../../sandbox/seed.js'
 import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from '../../sandbox/server.js'
+import {FETCH_BLOCKED_PORTS} from '../api/transport-rules.js'
 import {CodikaError, usageError} from '../errors.js'
 import type {ProfileStore} from '../profiles/store.js'
 import {dataHome} from '../xdg.cjs'
@@ -34,6 +36,7 @@ export type LaunchOptions = Omit<SandboxOptions, 'dataFile'> & {dataFile?: strin
 /** Starts the sandbox, turning its failures (port taken, file in use, unusable or not a sandbox) into CLI errors. */
 export async function launchSandbox(launch: LaunchOptions): Promise<Sandbox> {
   const options: SandboxOptions = {...launch, dataFile: launch.dataFile ?? defaultDataFile(launch.env)}
+  checkLaunchOptions(options)
   // A folder would be reported as "not a sandbox database", and --reset cannot help with that.
   if (isFolder(options.dataFile))
     throw usageError(
@@ -69,10 +72,32 @@ export async function launchSandbox(launch: LaunchOptions): Promise<Sandbox> {
             ? 'Stop the other sandbox, or use another file with --data.'
             : 'Use another file with --data, or start afresh with --reset.',
       })
-    if (error instanceof Error && /CODIKA_SANDBOX_CLOCK_OFFSET/.test(error.message))
-      throw new CodikaError('INVALID_ARGUMENT', error.message, {exitCode: 2})
+    if (error instanceof ClockOffsetError) throw usageError('INVALID_ARGUMENT', `${error.message}.`)
     throw error
   }
+}
+
+/** What `sandbox start` refuses before it opens or binds anything (exit 2). */
+function checkLaunchOptions(options: SandboxOptions): void {
+  if (options.dataFile.trim() === '')
+    throw usageError(
+      'INVALID_FLAG',
+      '--data must not be empty; it takes the path of a file.',
+      'For example --data ./sandbox.db.',
+    )
+  if (options.host !== undefined && options.host.trim() === '')
+    throw usageError(
+      'INVALID_FLAG',
+      '--host must not be empty (an empty host would listen on every interface).',
+      `Leave it out for ${DEFAULT_HOST} (this machine only), or give 0.0.0.0 to listen on every interface on purpose.`,
+    )
+  const port = options.port ?? DEFAULT_PORT
+  if (port !== 0 && FETCH_BLOCKED_PORTS.has(port))
+    throw usageError(
+      'INVALID_FLAG',
+      `--port ${port} is a port fetch refuses to call (a "bad port" of the Fetch standard): no client could reach the sandbox.`,
+      `Use another port, such as the default ${DEFAULT_PORT}, or --port 0 for any free port.`,
+    )
 }
 
 function isFolder(path: string): boolean {
