@@ -1,4 +1,5 @@
 // `DEBUG=codika*` logging on stderr, with every key scrubbed.
+import {printable} from './output.js'
 import {redact} from './redact.js'
 
 /** Does the DEBUG variable (globs, `-` to exclude) ask for this namespace? */
@@ -19,7 +20,7 @@ export type DebugLog = ((message: string) => void) & {enabled: boolean}
 export function makeDebug(namespace: string): DebugLog {
   const on = enabled(namespace)
   const log = ((message: string) => {
-    if (on) process.stderr.write(`${namespace} ${redact(message)}\n`)
+    if (on) process.stderr.write(`${namespace} ${printable(redact(message))}\n`)
   }) as DebugLog
   log.enabled = on
   return log

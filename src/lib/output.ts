@@ -11,18 +11,49 @@ const codes = {bold: [1, 22], dim: [2, 22], green: [32, 39], red: [31, 39], yell
 export type Colour = keyof typeof codes
 
 export function paint(colour: Colour, text: string, stream: Stream = process.stdout): string {
-  if (!colourOn(stream)) return text
+  const safe = printable(text)
+  if (!colourOn(stream)) return safe
   const [open, close] = codes[colour]
-  return `\u001B[${open}m${text}\u001B[${close}m`
+  return `\u001B[${open}m${safe}\u001B[${close}m`
 }
 
 export function plain(text: string): string {
   return stripVTControlCharacters(text)
 }
 
-/** Aligned `  Label:  value` lines, skipping undefined values. */
+/** The escape sequences of paint() itself: the only ones human output keeps. */
+const OWN_COLOURS = new RegExp(
+  `(${Object.values(codes)
+    .flat()
+    .map((code) => `\u001B\\[${code}m`)
+    .join('|')})`,
+)
+
+/**
+ * Text from outside (the platform, the profile file, the environment) made safe for a terminal: every escape
+ * sequence and every C0/C1 control character removed (a window title, a screen clear, a bell), line breaks and
+ * tabs turned into spaces. The colour codes paint() adds are kept, so painted text can pass through again.
+ */
+export function printable(text: string): string {
+  return text
+    .split(OWN_COLOURS)
+    .map((part, i) =>
+      // Odd parts are our own colour codes (the split's captured separators).
+      i % 2 === 1
+        ? part
+        : stripVTControlCharacters(part)
+            .replace(/[\t\n\v\f\r]/g, ' ')
+            // eslint-disable-next-line no-control-regex
+            .replace(/[\u0000-\u001f\u007f-\u009f]/g, ''),
+    )
+    .join('')
+}
+
+/** Aligned `  Label:  value` lines, skipping undefined values; every label and value made printable. */
 export function fields(rows: Array<[string, string | undefined]>, indent = '  '): string {
-  const shown = rows.filter((r): r is [string, string] => r[1] !== undefined)
+  const shown = rows
+    .filter((r): r is [string, string] => r[1] !== undefined)
+    .map(([label, value]): [string, string] => [printable(label), printable(value)])
   const width = Math.max(...shown.map(([label]) => label.length + 1))
   return shown.map(([label, value]) => `${indent}${`${label}:`.padEnd(width)}  ${value}`).join('\n')
 }

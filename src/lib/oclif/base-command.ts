@@ -6,7 +6,7 @@ import {CodikaClient, timeoutFromEnv} from '../api/client.js'
 import {type Credentials, resolveCredentials} from '../credentials.js'
 import {debugRequested} from '../debug.js'
 import {CodikaError, type ErrorCode, EXIT} from '../errors.js'
-import {paint, plain} from '../output.js'
+import {paint, plain, printable} from '../output.js'
 import {ProfileStore} from '../profiles/store.js'
 import {expiryWarning} from '../profiles/expiry.js'
 import {registerArgvSecrets} from './logger.js'
@@ -71,7 +71,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   override warn(input: string | Error): string | Error {
-    const message = redact(typeof input === 'string' ? input : input.message)
+    const message = printable(redact(typeof input === 'string' ? input : input.message))
     this.warnings.push(message)
     if (!this.jsonEnabled()) process.stderr.write(`${paint('yellow', 'Warning:', process.stderr)} ${message}\n`)
     return input
@@ -109,9 +109,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.logJson(this.toErrorJson(e))
       return
     }
-    const lines = [`${paint('red', 'Error:', process.stderr)} ${redact(e.message)}`]
-    if (e.hint) lines.push(`${paint('dim', 'Hint:', process.stderr)} ${redact(e.hint)}`)
-    if (e.requestId) lines.push(`${paint('dim', 'Request ID:', process.stderr)} ${e.requestId}`)
+    const lines = [`${paint('red', 'Error:', process.stderr)} ${printable(redact(e.message))}`]
+    if (e.hint) lines.push(`${paint('dim', 'Hint:', process.stderr)} ${printable(redact(e.hint))}`)
+    if (e.requestId) lines.push(`${paint('dim', 'Request ID:', process.stderr)} ${printable(e.requestId)}`)
     if (debugRequested() && err.stack) lines.push(redact(err.stack))
     process.stderr.write(`${lines.join('\n')}\n`)
   }

@@ -1,4 +1,5 @@
 // Tables for human screens, drawn by @oclif/table (React and ink: loaded only when a table is drawn).
+import {printable} from '../output.js'
 
 export interface Column<T> {
   key: keyof T & string
@@ -12,8 +13,11 @@ export async function renderTable<T extends Record<string, unknown>>(
   colour: boolean,
 ): Promise<string> {
   const {makeTable} = await import('@oclif/table')
+  const safe = data.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? printable(v) : v])),
+  ) as T[]
   return makeTable({
-    data,
+    data: safe,
     columns,
     borderStyle: 'headers-only-with-underline',
     noStyle: !colour,

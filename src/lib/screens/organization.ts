@@ -1,6 +1,6 @@
 // The human screens of `organization create`, `create-key` and `update-key`.
 import type {CreateOrganizationKeyData, UpdateOrganizationKeyData} from '../api/contract.js'
-import {fields, paint, shortDate} from '../output.js'
+import {fields, paint, printable, shortDate} from '../output.js'
 
 /** create-key's one-time screen (the seed page's output): the raw key, then where it was saved. */
 export function createdKeyText(
@@ -44,7 +44,7 @@ export function createdOrganizationText(organizationId: string, name: string, re
       ['Request ID', requestId],
     ]),
     '',
-    `  Next: ${bin} organization create-key --organization-id "${organizationId}" --name "<key name>" --scopes "<scopes>"`,
+    `  Next: ${bin} organization create-key --organization-id "${printable(organizationId)}" --name "<key name>" --scopes "<scopes>"`,
   ].join('\n')
 }
 
@@ -65,7 +65,7 @@ export function updatedKeyText(data: UpdateOrganizationKeyData, requestId: strin
   if (refreshed.length > 0)
     lines.push(
       '',
-      `  Refreshed the name and scopes of profile${refreshed.length > 1 ? 's' : ''} ${refreshed.map((n) => `"${n}"`).join(', ')}`,
+      `  Refreshed the name and scopes of profile${refreshed.length > 1 ? 's' : ''} ${refreshed.map((n) => `"${printable(n)}"`).join(', ')}`,
     )
   return lines.join('\n')
 }

@@ -1,7 +1,7 @@
 // The human screens of the profile commands (list, show, use, logout, remove): text built from key-free views.
 import {PRODUCTION_BASE_URL} from '../api/contract.js'
 import {renderTable} from '../oclif/table.js'
-import {colourOn, fields, paint, shortDate} from '../output.js'
+import {colourOn, fields, paint, printable, shortDate} from '../output.js'
 import {expiryOf} from '../profiles/expiry.js'
 import type {RemoveResult, UseResult} from '../profiles/manage.js'
 import {type EnvCredentialsView, type ProfileList, type ProfileView, shadowingNote} from '../profiles/views.js'
@@ -115,7 +115,7 @@ export async function profileListText(list: ProfileList, env: NodeJS.ProcessEnv 
   if (list.profiles.length === 0 && !list.env) return 'No profiles yet. Run `codika login` to add one.'
   const lines = [await profileTable(list.profiles, list.env ?? undefined)]
   const note = shadowingNote(env)
-  if (note) lines.push('', note)
+  if (note) lines.push('', printable(note))
   return lines.join('\n')
 }
 
@@ -123,9 +123,13 @@ export async function profileListText(list: ProfileList, env: NodeJS.ProcessEnv 
 export function removalText(result: RemoveResult): string {
   const lines = [paint('green', `✓ Removed profile "${result.removed}"`)]
   if (!result.wasActive)
-    lines.push(result.activeProfile ? `Active profile: "${result.activeProfile}" (unchanged)` : 'No profile is active.')
+    lines.push(
+      result.activeProfile
+        ? `Active profile: "${printable(result.activeProfile)}" (unchanged)`
+        : 'No profile is active.',
+    )
   else if (result.activeProfile)
-    lines.push(`Active profile is now "${result.activeProfile}". Switch with \`codika profile use NAME\`.`)
+    lines.push(`Active profile is now "${printable(result.activeProfile)}". Switch with \`codika profile use NAME\`.`)
   else lines.push('No profiles are left. Run `codika login` to add one.')
   return lines.join('\n')
 }
