@@ -2,6 +2,7 @@
 
 export type ErrorCode =
   | 'API_ERROR'
+  | 'CANCELLED'
   | 'COMMAND_NOT_FOUND'
   | 'CONFIG_UNREADABLE'
   | 'CONFIG_UNWRITABLE'
@@ -22,12 +23,17 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'UNKNOWN_SCOPE'
 
-/** Exit codes of SPEC.md: 1 for the platform, the network or local files; 2 for a wrong command line. */
-export const EXIT = {OK: 0, FAILURE: 1, USAGE: 2} as const
+/**
+ * Exit codes of SPEC.md: 1 for the platform, the network or local files; 2 for a wrong command line; 130 when the
+ * user cancelled at a prompt (Ctrl+C: 128 + SIGINT, as shells report it).
+ */
+export const EXIT = {OK: 0, FAILURE: 1, USAGE: 2, CANCELLED: 130} as const
+
+export type ExitCode = 1 | 2 | 130
 
 export interface CodikaErrorOptions {
   hint?: string
-  exitCode?: 1 | 2
+  exitCode?: ExitCode
   /** HTTP status, when the error comes from a response. */
   status?: number
   /** The platform's request id, when known. */
@@ -40,7 +46,7 @@ export interface CodikaErrorOptions {
 export class CodikaError extends Error {
   readonly code: ErrorCode
   readonly hint?: string
-  readonly exitCode: 1 | 2
+  readonly exitCode: ExitCode
   readonly status?: number
   readonly requestId?: string
   readonly platformCode?: string
@@ -60,4 +66,9 @@ export class CodikaError extends Error {
 /** A wrong command line: exit 2, nothing sent, nothing written. */
 export function usageError(code: ErrorCode, message: string, hint?: string): CodikaError {
   return new CodikaError(code, message, {exitCode: 2, hint})
+}
+
+/** The user pressed Ctrl+C at a prompt: exit 130, and nothing was sent or saved after that point. */
+export function cancelled(): CodikaError {
+  return new CodikaError('CANCELLED', 'Cancelled; nothing was saved.', {exitCode: EXIT.CANCELLED})
 }

@@ -1,5 +1,5 @@
 // Asking the user: an API key (masked prompt on a terminal, first line of piped stdin) and a yes/no question.
-import {usageError} from '../errors.js'
+import {cancelled, usageError} from '../errors.js'
 
 /** Can we ask questions? Only with a terminal on stdin, and never with --json. */
 export function canPrompt(json: boolean): boolean {
@@ -8,7 +8,7 @@ export function canPrompt(json: boolean): boolean {
 
 /**
  * The key to log in with when no --api-key was given: a masked prompt on a terminal (on stderr, so stdout
- * keeps only results), else the first line of stdin. Empty input, end of input or a cancelled prompt: exit 2.
+ * keeps only results), else the first line of stdin. Empty input or end of input: exit 2; Ctrl+C: exit 130.
  */
 export async function readKey(json: boolean): Promise<string> {
   let key: string
@@ -35,8 +35,10 @@ async function promptKey(): Promise<string> {
   try {
     return await password({message: 'API key'}, {output: process.stderr, clearPromptOnDone: false})
   } catch (error) {
-    // Ctrl-C or Ctrl-D at the prompt: the same as entering nothing.
-    if ((error as Error).name === 'ExitPromptError' || (error as Error).name === 'AbortPromptError') return ''
+    // Ctrl+C: a cancel (the prompt library ends the prompt's line itself).
+    if ((error as Error).name === 'ExitPromptError') throw cancelled()
+    // The prompt aborted otherwise (its input ended): the same as entering nothing.
+    if ((error as Error).name === 'AbortPromptError') return ''
     throw error
   }
 }
@@ -67,15 +69,23 @@ export function firstLine(stream: NodeJS.ReadStream): Promise<string> {
   })
 }
 
-/** A yes/no question on the terminal (stderr); anything but y/yes, including Ctrl-D, is no. */
+/** A yes/no question on the terminal (stderr); anything but y/yes, including Ctrl+D, is no; Ctrl+C cancels (130). */
 export async function confirm(question: string): Promise<boolean> {
   const {createInterface} = await import('node:readline/promises')
   const rl = createInterface({input: process.stdin, output: process.stderr, terminal: true})
   const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')))
-  // Ctrl-C answers no (readline would otherwise just pause and leave the question hanging).
-  rl.once('SIGINT', () => rl.close())
+  let interrupted = false
+  // readline would otherwise just pause on Ctrl+C and leave the question hanging.
+  rl.once('SIGINT', () => {
+    interrupted = true
+    rl.close()
+  })
   try {
     const answer = await Promise.race([rl.question(`${question} [y/N] `), closed])
+    if (interrupted) {
+      process.stderr.write('\n')
+      throw cancelled()
+    }
     return /^y(es)?$/i.test(answer.trim())
   } finally {
     rl.close()
