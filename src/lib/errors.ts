@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'MISSING_FLAG'
   | 'NETWORK_ERROR'
   | 'NO_API_KEY'
+  | 'OUTPUT_UNWRITABLE'
   | 'PROFILE_EXISTS'
   | 'PROFILE_NOT_FOUND'
   | 'SANDBOX_ERROR'
@@ -40,6 +41,11 @@ export interface CodikaErrorOptions {
   requestId?: string
   /** The platform's own error code, when it gave one. */
   platformCode?: string
+  /**
+   * The parsed body of a response that broke the contract, for callers that must still use part of it (a key the
+   * platform made exists once). Never printed: it may hold a secret.
+   */
+  body?: unknown
   cause?: unknown
 }
 
@@ -50,6 +56,7 @@ export class CodikaError extends Error {
   readonly status?: number
   readonly requestId?: string
   readonly platformCode?: string
+  readonly body?: unknown
 
   constructor(code: ErrorCode, message: string, options: CodikaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
@@ -60,6 +67,7 @@ export class CodikaError extends Error {
     this.status = options.status
     this.requestId = options.requestId
     this.platformCode = options.platformCode
+    this.body = options.body
   }
 }
 

@@ -4,11 +4,14 @@ import {
   type CreateOrganizationKeyRequest,
   type Endpoint,
   ENDPOINTS,
+  KEY_PREFIX_LENGTH,
+  keyTypeOf,
   type UpdateOrganizationKeyData,
   type UpdateOrganizationKeyRequest,
 } from './api/contract.js'
+import {keyHeaderProblem} from './api/transport-rules.js'
 import {isProduction} from './credentials.js'
-import {usageError} from './errors.js'
+import {CodikaError, usageError} from './errors.js'
 import {slugify, uniqueName} from './profiles/names.js'
 import type {ProfileStore} from './profiles/store.js'
 import type {Profile} from './profiles/types.js'
@@ -96,8 +99,48 @@ export function profileBaseUrl(
   return isProduction(normal) ? undefined : normal
 }
 
+/** A new key as far as the platform's answer tells it: the raw key always, the rest when the answer had it. */
+export type CreatedKey = Pick<CreateOrganizationKeyData, 'apiKey'> & Partial<Omit<CreateOrganizationKeyData, 'apiKey'>>
+
+export interface RecoveredKey {
+  envelope: {success: true; data: CreatedKey; requestId: string}
+  /** What in the answer breaks the contract (the client's message). */
+  problem: string
+}
+
+/**
+ * A create-key answer that is a success (HTTP 2xx, the success envelope) holding a `cko_` key but breaking the
+ * contract elsewhere (`expiresAt: null`, no `keyPrefix`): the key exists and cannot be fetched again, so it is kept.
+ * Every field the contract describes is taken when it has the contract's type and dropped otherwise; undefined when
+ * the error is anything else.
+ */
+export function recoverCreatedKey(error: unknown): RecoveredKey | undefined {
+  if (!(error instanceof CodikaError) || error.code !== 'INVALID_RESPONSE') return undefined
+  if (error.status === undefined || error.status < 200 || error.status > 299) return undefined
+  const body = error.body as {success?: unknown; data?: unknown; requestId?: unknown} | undefined
+  const data = body?.data as Record<string, unknown> | undefined
+  if (body?.success !== true || typeof data !== 'object' || data === null) return undefined
+  const apiKey = data.apiKey
+  if (typeof apiKey !== 'string' || keyTypeOf(apiKey) !== 'org-api-key' || keyHeaderProblem(apiKey)) return undefined
+  const text = (field: string) => (typeof data[field] === 'string' && data[field] !== '' ? data[field] : undefined)
+  const scopes = Array.isArray(data.scopes) && data.scopes.every((s) => typeof s === 'string') ? data.scopes : undefined
+  const key: CreatedKey = {
+    apiKey,
+    keyId: text('keyId'),
+    keyPrefix: text('keyPrefix'),
+    name: text('name'),
+    scopes,
+    createdAt: text('createdAt'),
+    expiresAt: text('expiresAt'),
+    organizationId: text('organizationId'),
+  }
+  for (const field of Object.keys(key) as Array<keyof CreatedKey>) if (key[field] === undefined) delete key[field]
+  const requestId = typeof body.requestId === 'string' ? body.requestId : (error.requestId ?? '')
+  return {envelope: {success: true, data: key, requestId}, problem: error.message}
+}
+
 export interface SaveKeyInput {
-  data: CreateOrganizationKeyData
+  data: CreatedKey
   request: CreateOrganizationKeyRequest
   baseUrl: string
   /** The profile whose key created this one, to inherit the organization's name from. */
@@ -114,15 +157,16 @@ export async function saveOrganizationKey(store: ProfileStore, input: SaveKeyInp
     organizationId,
     organizationName: creator?.organizationId === organizationId ? creator.organizationName : undefined,
     keyId: data.keyId,
-    keyName: data.name,
-    keyPrefix: data.keyPrefix,
+    keyName: data.name ?? request.name,
+    // The contract's keyPrefix is the key's first 12 characters: known even when an answer leaves it out.
+    keyPrefix: data.keyPrefix ?? data.apiKey.slice(0, KEY_PREFIX_LENGTH),
     scopes: data.scopes,
     createdAt: data.createdAt,
     expiresAt: data.expiresAt,
     baseUrl: profileBaseUrl(input.baseUrl),
   }
   return store.update((file) => {
-    const name = uniqueName(`org-api-key-${slugify(data.name)}`, (n) => Object.hasOwn(file.profiles, n))
+    const name = uniqueName(`org-api-key-${slugify(data.name ?? request.name)}`, (n) => Object.hasOwn(file.profiles, n))
     file.profiles[name] = profile
     file.activeProfile = name
     return name

@@ -36,7 +36,7 @@ describe("import … from 'codika'", () => {
       'configPath',
     ])
       assert.equal(typeof codika[name as keyof typeof codika], 'function', `${name} is a function`)
-    assert.deepEqual(codika.EXIT, {OK: 0, FAILURE: 1, USAGE: 2})
+    assert.deepEqual(codika.EXIT, {OK: 0, FAILURE: 1, USAGE: 2, CANCELLED: 130})
     assert.ok(codika.ORGANIZATION_SCOPE_NAMES.includes('deploy:use-case'))
     assert.ok(codika.PERSONAL_SCOPE_NAMES.includes(codika.ORGANIZATIONS_CREATE))
     assert.equal(codika.PRODUCTION_BASE_URL, 'https://api.codika.io')
@@ -55,12 +55,12 @@ describe("import … from 'codika'", () => {
 
   it('resolves credentials and reads profiles as codika does', async () => {
     const codika = await load()
-    const c = codika.resolveCredentials({apiKey: 'cko_FromTheFlag0123', apiUrl: 'http://127.0.0.1:9'}, () => {
+    const c = codika.resolveCredentials({apiKey: 'cko_FromTheFlag0123', apiUrl: 'http://127.0.0.1:9999'}, () => {
       throw new Error('no profile file needed with --api-key and --api-url')
     })
     assert.deepEqual(
       [c.apiKey, c.baseUrl, c.keySource, c.urlSource],
-      ['cko_FromTheFlag0123', 'http://127.0.0.1:9', 'flag', 'flag'],
+      ['cko_FromTheFlag0123', 'http://127.0.0.1:9999', 'flag', 'flag'],
     )
     const store = new codika.ProfileStore(join(ROOT, 'no-such-folder', 'config.json'))
     assert.deepEqual(store.read(), {activeProfile: null, profiles: {}})

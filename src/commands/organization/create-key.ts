@@ -1,7 +1,13 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
-import {createKeyRequest, saveOrganizationKey} from '../../lib/organization-keys.js'
+import {KEY_PREFIX_LENGTH, type CreateOrganizationKeyRequest} from '../../lib/api/contract.js'
+import {
+  createKeyRequest,
+  type RecoveredKey,
+  recoverCreatedKey,
+  saveOrganizationKey,
+} from '../../lib/organization-keys.js'
 import {createdKeyText} from '../../lib/screens/organization.js'
 import {scopeHelpTable} from '../../lib/scopes.js'
 
@@ -52,10 +58,9 @@ ${scopeHelpTable()}`
     // The new key must have somewhere to go: an unreadable profile file stops us before anything is sent.
     if (this.flags.save) this.store.read()
 
-    const envelope = await this.withSpinner('Creating organization API key', () =>
-      this.client().createOrganizationKey(request),
-    )
+    const envelope = await this.withSpinner('Creating organization API key', () => this.createKey(request))
     const {data, requestId} = envelope
+    this.madeOnce = `The key ${data.keyId ?? data.apiKey.slice(0, KEY_PREFIX_LENGTH)} was created on the platform.`
 
     let profile: string | null = null
     if (this.flags.save) {
@@ -73,7 +78,26 @@ ${scopeHelpTable()}`
       }
     }
 
+    if (profile) this.madeOnce += ` It is saved as profile "${profile}" (now active).`
+    else this.madeOnce += ' It was not saved: it cannot be shown again. Revoke it on the platform if it is lost.'
     if (!this.jsonEnabled()) this.log(createdKeyText(data, requestId, profile, this.flags.save))
     return {...envelope, profile}
+  }
+
+  /**
+   * The create call. An answer that carries the new key but strays from the contract elsewhere still yields the key,
+   * with a warning: it exists, and cannot be fetched again.
+   */
+  private async createKey(request: CreateOrganizationKeyRequest): Promise<RecoveredKey['envelope']> {
+    try {
+      return await this.client().createOrganizationKey(request)
+    } catch (error) {
+      const recovered = recoverCreatedKey(error)
+      if (!recovered) throw error
+      this.warn(
+        `${recovered.problem} The key it holds was created, and is shown and saved anyway: it cannot be fetched again.`,
+      )
+      return recovered.envelope
+    }
   }
 }

@@ -297,6 +297,7 @@ async function interpret<T>(
       {
         status,
         requestId,
+        body: json,
       },
     )
   return json as SuccessEnvelope<T>

@@ -18,6 +18,9 @@ export const KEY_TYPES = {
 } as const
 export type KeyType = (typeof KEY_TYPES)[keyof typeof KEY_TYPES]
 
+/** The length of a key's `keyPrefix` (the contract's "first 12 characters", e.g. `cko_AbCd1234`). */
+export const KEY_PREFIX_LENGTH = 12
+
 /** The key type implied by a raw key's prefix, or undefined for an unknown prefix. */
 export function keyTypeOf(apiKey: string): KeyType | undefined {
   return KEY_TYPES[apiKey.slice(0, 4) as keyof typeof KEY_TYPES]

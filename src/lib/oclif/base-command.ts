@@ -7,7 +7,7 @@ import {type Credentials, resolveCredentials} from '../credentials.js'
 import {debugRequested} from '../debug.js'
 import {CodikaError, type ErrorCode, EXIT} from '../errors.js'
 import {paint, plain, printable} from '../output.js'
-import {ProfileStore} from '../profiles/store.js'
+import {describeFileError, ProfileStore} from '../profiles/store.js'
 import {expiryWarning} from '../profiles/expiry.js'
 import {registerArgvSecrets} from './logger.js'
 import {redact, registerSecret} from '../redact.js'
@@ -30,12 +30,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected args!: BaseArgs<T>
   /** Warnings of this run: on stderr in human mode, in the document's `warnings` with --json. */
   protected readonly warnings: string[] = []
+  /**
+   * Set by a command once it has made something that exists only once (a new key): should its output then fail to be
+   * written, the error on stderr says what was made and where it was kept, instead of losing track of it.
+   */
+  protected madeOnce?: string
   private storeInstance?: ProfileStore
 
   // Replaces Command.init, which logs the raw argv (keys included) when DEBUG is set.
   override async init(): Promise<void> {
     const ctor = this.ctor as typeof BaseCommand
     registerArgvSecrets(this.argv)
+    watchStdout(this)
     // A rejected command line counts as parsed: else oclif adds an "UnparsedCommand" warning on stderr
     // (under NODE_ENV=development or test) after our error, even with --json.
     const {flags, args} = await this.parse({
@@ -86,6 +92,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
+  /**
+   * stdout refused a write (a full disk, a closed pipe; Node reports it as an 'error' event): said on stderr, with
+   * what this run made once, then the end of the process — nothing more can be printed. A reader that went away
+   * (EPIPE) is the usual end of `codika … | head`, and ends quietly unless something was made once.
+   */
+  stdoutFailed(error: NodeJS.ErrnoException): void {
+    if (error.code !== 'EPIPE' || this.madeOnce) {
+      this.printError(outputUnwritable(error))
+      process.exitCode = EXIT.FAILURE
+    }
+    process.exit()
+  }
+
   protected override toErrorJson(err: unknown): ErrorJson {
     const e = toCodikaError(err)
     return {
@@ -109,12 +128,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.logJson(this.toErrorJson(e))
       return
     }
+    this.printError(e, err)
+  }
+
+  /** An error as the human screen shows it, on stderr (with what was made once, when the output is what failed). */
+  private printError(e: CodikaError, original: Error = e): void {
     const lines = [`${paint('red', 'Error:', process.stderr)} ${printable(redact(e.message))}`]
+    if (e.code === 'OUTPUT_UNWRITABLE' && this.madeOnce) lines.push(printable(redact(this.madeOnce)))
     if (e.hint) lines.push(`${paint('dim', 'Hint:', process.stderr)} ${printable(redact(e.hint))}`)
     if (e.requestId) lines.push(`${paint('dim', 'Request ID:', process.stderr)} ${printable(e.requestId)}`)
-    if (debugRequested() && err.stack) lines.push(redact(err.stack))
+    if (debugRequested() && original.stack) lines.push(redact(original.stack))
     process.stderr.write(`${lines.join('\n')}\n`)
   }
+}
+
+/** The command whose output stdout carries now (commands run one after another, plugins' hooks included). */
+let writing: BaseCommand<typeof Command> | undefined
+
+/**
+ * Listens for stdout's write errors once per process, ahead of every other listener (oclif's own re-throws all but
+ * EPIPE, which would end the process with a stack trace), and hands them to the command running.
+ */
+function watchStdout(command: BaseCommand<typeof Command>): void {
+  if (writing === undefined)
+    process.stdout.prependListener('error', (error: NodeJS.ErrnoException) => writing?.stdoutFailed(error))
+  writing = command
+}
+
+/** stdout refused a write (a full disk, a closed pipe): exit 1, said on stderr. */
+function outputUnwritable(error: unknown): CodikaError {
+  return new CodikaError('OUTPUT_UNWRITABLE', `Cannot write the output to stdout: ${describeFileError(error)}.`, {
+    hint: 'Check where the output goes (a full disk, a closed pipe) and run the command again.',
+    cause: error,
+  })
 }
 
 /** Turns anything thrown (our errors, oclif's parse errors, bugs) into a CodikaError with a code and exit code. */

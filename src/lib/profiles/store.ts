@@ -38,9 +38,13 @@ export class ProfileStore {
       text = readFileSync(this.path, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyProfileFile()
-      throw new CodikaError('CONFIG_UNREADABLE', `Cannot read the profile file ${this.path}: ${describe(error)}`, {
-        hint: `Check the file's permissions (it should belong to you, mode 0600).`,
-      })
+      throw new CodikaError(
+        'CONFIG_UNREADABLE',
+        `Cannot read the profile file ${this.path}: ${describeFileError(error)}`,
+        {
+          hint: `Check the file's permissions (it should belong to you, mode 0600).`,
+        },
+      )
     }
     return parseProfileFile(text, this.path)
   }
@@ -214,12 +218,13 @@ function syncFolder(dir: string): void {
 }
 
 function unwritable(path: string, error: unknown): CodikaError {
-  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write the profile file ${path}: ${describe(error)}`, {
+  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write the profile file ${path}: ${describeFileError(error)}`, {
     hint: `Check that its folder is writable by you.`,
   })
 }
 
-function describe(error: unknown): string {
+/** What a file system error means, in words (the errno code when there are none). */
+export function describeFileError(error: unknown): string {
   const e = error as NodeJS.ErrnoException
   if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied'
   if (e.code === 'ENOSPC') return 'no space left on the device'

@@ -1,10 +1,14 @@
 // The human screens of `organization create`, `create-key` and `update-key`.
-import type {CreateOrganizationKeyData, UpdateOrganizationKeyData} from '../api/contract.js'
+import type {UpdateOrganizationKeyData} from '../api/contract.js'
+import type {CreatedKey} from '../organization-keys.js'
 import {fields, paint, printable, shortDate} from '../output.js'
+
+/** What a field of an answer that strayed from the contract shows. */
+const MISSING = '(not in the answer)'
 
 /** create-key's one-time screen (the seed page's output): the raw key, then where it was saved. */
 export function createdKeyText(
-  data: CreateOrganizationKeyData,
+  data: CreatedKey,
   requestId: string,
   profile: string | null,
   saveAsked: boolean,
@@ -16,10 +20,10 @@ export function createdKeyText(
     '',
     fields([
       ['API Key', data.apiKey],
-      ['Key Prefix', data.keyPrefix],
-      ['Key ID', data.keyId],
-      ['Name', data.name],
-      ['Scopes', data.scopes.join(', ')],
+      ['Key Prefix', data.keyPrefix ?? MISSING],
+      ['Key ID', data.keyId ?? MISSING],
+      ['Name', data.name ?? MISSING],
+      ['Scopes', data.scopes?.join(', ') ?? MISSING],
       ['Created', shortDate(data.createdAt)],
       ['Expires', shortDate(data.expiresAt)],
       ['Request ID', requestId],
