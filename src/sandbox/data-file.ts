@@ -1,7 +1,46 @@
 // Owning a data file: a `<file>.pid` beside it marks it in use, so a second sandbox on the same file is refused.
-import {readFileSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readFileSync, readSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
 
 import {SandboxStoreError} from './records.js'
+import {APPLICATION_ID} from './schema.js'
+
+/** What a data file holds, judged before anything opens, writes or deletes it. */
+export type DataFileKind = {kind: 'missing'} | {kind: 'empty'} | {kind: 'sandbox'} | {kind: 'foreign'; what: string}
+
+/** SQLite's file header: these 16 bytes first, the application id as a big-endian integer at byte 68. */
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
+const APPLICATION_ID_OFFSET = 68
+const SNIFF_BYTES = 4096
+
+/**
+ * Is `path` missing, empty, a sandbox database (SQLite's header with the sandbox's application id), or something
+ * else (said in words)? Read from its first bytes only: the file is never opened as a database to find out.
+ */
+export function inspectDataFile(path: string): DataFileKind {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {kind: 'missing'}
+    throw error
+  }
+  try {
+    const size = fstatSync(fd).size
+    if (size === 0) return {kind: 'empty'}
+    const head = Buffer.alloc(Math.min(size, SNIFF_BYTES))
+    readSync(fd, head, 0, head.length, 0)
+    if (head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
+      const id = head.length >= APPLICATION_ID_OFFSET + 4 ? head.readUInt32BE(APPLICATION_ID_OFFSET) : 0
+      return id === APPLICATION_ID
+        ? {kind: 'sandbox'}
+        : {kind: 'foreign', what: 'an SQLite database of another program'}
+    }
+    const text = !head.includes(0)
+    return {kind: 'foreign', what: `${text ? 'a text file' : 'a binary file'} of ${size} bytes`}
+  } finally {
+    closeSync(fd)
+  }
+}
 
 // Files this process has open, so opening one twice in the same process is refused like a second process would be.
 const openInThisProcess = new Set<string>()

@@ -70,11 +70,14 @@ export interface ApiKeyChanges {
   scopes?: readonly string[]
 }
 
-/** The data file is in use, not a sandbox database, or too new; the message says which and what to do. */
+/**
+ * The data file is in use, something else than a sandbox database (FOREIGN: never written to or deleted), a sandbox
+ * database that cannot be read (INVALID), or one of a newer codika (TOO_NEW); the message says which.
+ */
 export class SandboxStoreError extends Error {
   constructor(
     message: string,
-    readonly code: 'DATA_FILE_IN_USE' | 'DATA_FILE_INVALID' | 'DATA_FILE_TOO_NEW',
+    readonly code: 'DATA_FILE_IN_USE' | 'DATA_FILE_FOREIGN' | 'DATA_FILE_INVALID' | 'DATA_FILE_TOO_NEW',
   ) {
     super(message)
     this.name = 'SandboxStoreError'

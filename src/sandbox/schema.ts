@@ -90,20 +90,19 @@ export function migrate(db: Database, path: string): void {
     const objects = Number(db.get('SELECT count(*) AS n FROM sqlite_schema')?.n)
     if (objects > 0 || applicationId !== 0) {
       throw new SandboxStoreError(
-        `${path} is an SQLite database of another program, not a sandbox database; choose another file`,
-        'DATA_FILE_INVALID',
+        `${path} is an SQLite database of another program, not a sandbox database; it was left as it is`,
+        'DATA_FILE_FOREIGN',
       )
     }
   } else if (applicationId !== APPLICATION_ID) {
     throw new SandboxStoreError(
-      `${path} is an SQLite database of another program, not a sandbox database; choose another file`,
-      'DATA_FILE_INVALID',
+      `${path} is an SQLite database of another program, not a sandbox database; it was left as it is`,
+      'DATA_FILE_FOREIGN',
     )
   }
   if (version > SCHEMA_VERSION) {
     throw new SandboxStoreError(
-      `${path} was written by a newer codika (schema ${version}, this one knows ${SCHEMA_VERSION}); ` +
-        'upgrade codika or start with --reset',
+      `${path} was written by a newer codika (schema ${version}, this one knows ${SCHEMA_VERSION})`,
       'DATA_FILE_TOO_NEW',
     )
   }

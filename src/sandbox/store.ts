@@ -4,7 +4,7 @@ import {mkdirSync, rmSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import sqlite from 'node-sqlite3-wasm'
 
-import {claim, release} from './data-file.js'
+import {claim, inspectDataFile, release} from './data-file.js'
 import {hashKey, mintKey, newId} from './keys.js'
 import {
   type ApiKeyChanges,
@@ -52,6 +52,13 @@ export class SandboxStore {
     let db: Database | undefined
     try {
       rmSync(`${path}.lock`, {recursive: true, force: true})
+      // A file this sandbox did not make is neither opened as a database (which could write to it) nor reset.
+      const found = inspectDataFile(path)
+      if (found.kind === 'foreign')
+        throw new SandboxStoreError(
+          `${path} is ${found.what}, not a sandbox database; it was left as it is`,
+          'DATA_FILE_FOREIGN',
+        )
       if (options.reset) {
         for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, {force: true})
       }
@@ -68,7 +75,7 @@ export class SandboxStore {
         )
       } catch (error) {
         throw new SandboxStoreError(
-          `${path} is not a sandbox database (${(error as Error).message}); choose another file or start with --reset`,
+          `${path} is a sandbox database that cannot be read (${(error as Error).message})`,
           'DATA_FILE_INVALID',
         )
       }

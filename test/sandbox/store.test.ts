@@ -159,11 +159,11 @@ test("a file in use, another program's SQLite file, a non-database and a newer s
   const db = new sqlite.Database(foreign)
   db.exec('CREATE TABLE notes (body TEXT)')
   db.close()
-  assert.throws(() => SandboxStore.open(foreign), {code: 'DATA_FILE_INVALID'})
+  assert.throws(() => SandboxStore.open(foreign), {code: 'DATA_FILE_FOREIGN'})
 
   const text = newDataFile()
   writeFileSync(text, 'this is not a database, just a file that happens to be long enough to have a header'.repeat(10))
-  assert.throws(() => SandboxStore.open(text), {code: 'DATA_FILE_INVALID'})
+  assert.throws(() => SandboxStore.open(text), {code: 'DATA_FILE_FOREIGN'})
 
   const newer = seededFile().file
   const raw = new sqlite.Database(newer)

@@ -1,6 +1,6 @@
 // What `codika sandbox start` does around the server: start it, explain failures, describe it, save a profile.
 import {statSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {ClockOffsetError} from '../../sandbox/clock.js'
 import {DATA_FILE_NAME, DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
@@ -8,6 +8,7 @@ import type {SeededSandbox} from '../../sandbox/seed.js'
 import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from '../../sandbox/server.js'
 import {FETCH_BLOCKED_PORTS} from '../api/transport-rules.js'
 import {CodikaError, usageError} from '../errors.js'
+import {configPath} from '../profiles/paths.js'
 import type {ProfileStore} from '../profiles/store.js'
 import {dataHome} from '../xdg.cjs'
 
@@ -65,15 +66,36 @@ export async function launchSandbox(launch: LaunchOptions): Promise<Sandbox> {
       })
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
       throw new CodikaError('SANDBOX_ERROR', `Cannot listen on ${options.host}: no such local address.`, {exitCode: 2})
-    if (error instanceof SandboxStoreError)
-      throw new CodikaError('SANDBOX_ERROR', error.message, {
-        hint:
-          error.code === 'DATA_FILE_IN_USE'
-            ? 'Stop the other sandbox, or use another file with --data.'
-            : 'Use another file with --data, or start afresh with --reset.',
-      })
+    if (error instanceof SandboxStoreError) throw dataFileError(error)
     if (error instanceof ClockOffsetError) throw usageError('INVALID_ARGUMENT', `${error.message}.`)
     throw error
+  }
+}
+
+/**
+ * The sandbox's refusal of its data file, with what to do. A file it did not make is a wrong command line (exit 2),
+ * and its hint never suggests --reset: that deletes the file, and this one is someone else's.
+ */
+function dataFileError(error: SandboxStoreError): CodikaError {
+  switch (error.code) {
+    case 'DATA_FILE_FOREIGN':
+      return usageError(
+        'INVALID_FLAG',
+        `${error.message}.`,
+        'Choose another file with --data, for example --data ./sandbox.db.',
+      )
+    case 'DATA_FILE_IN_USE':
+      return new CodikaError('SANDBOX_ERROR', error.message, {
+        hint: 'Stop the other sandbox, or use another file with --data.',
+      })
+    case 'DATA_FILE_TOO_NEW':
+      return new CodikaError('SANDBOX_ERROR', `${error.message}.`, {
+        hint: 'Upgrade codika, use another file with --data, or start afresh with --reset (which deletes it).',
+      })
+    case 'DATA_FILE_INVALID':
+      return new CodikaError('SANDBOX_ERROR', `${error.message}.`, {
+        hint: 'Use another file with --data, or start afresh with --reset (which deletes it).',
+      })
   }
 }
 
@@ -84,6 +106,12 @@ function checkLaunchOptions(options: SandboxOptions): void {
       'INVALID_FLAG',
       '--data must not be empty; it takes the path of a file.',
       'For example --data ./sandbox.db.',
+    )
+  if (resolve(options.dataFile) === resolve(configPath(options.env)))
+    throw usageError(
+      'INVALID_FLAG',
+      `--data ${options.dataFile} is codika's profile file; the sandbox keeps its data in a file of its own.`,
+      'Leave --data out, or give another file, for example --data ./sandbox.db.',
     )
   if (options.host !== undefined && options.host.trim() === '')
     throw usageError(

@@ -252,7 +252,7 @@ describe('sandbox start', {concurrency: true}, () => {
     }
   })
 
-  it('refusals before anything starts: bad --port, bad CODIKA_SANDBOX_CLOCK_OFFSET, a folder as --data (exit 2); not a sandbox file, a path through a file (exit 1)', async () => {
+  it('refusals before anything starts: bad --port, bad CODIKA_SANDBOX_CLOCK_OFFSET, a folder as --data, a file that is not a sandbox database (exit 2); a path through a file (exit 1)', async () => {
     const badPorts = ['70000', '-1', 'abc'].map(async (port) => {
       const h = home()
       const [human, json] = await Promise.all([
@@ -285,8 +285,9 @@ describe('sandbox start', {concurrency: true}, () => {
       mkdirSync(dirname(file), {recursive: true})
       writeFileSync(file, 'these are my notes, not a database\n'.repeat(200))
       const result = await runCli(h, ['sandbox', 'start', '--port', '0', '--data', file])
-      assertHumanFailure(result, 1, /is not a sandbox database/)
-      assert.match(result.stderr, /--reset/)
+      assertHumanFailure(result, 2, /is a text file of 7000 bytes, not a sandbox database; it was left as it is/)
+      // --reset would delete it: never suggested for a file the sandbox did not make.
+      assert.doesNotMatch(result.stderr, /--reset/)
       assertNoStack(result.stderr)
     })()
     const unusable = (async () => {
