@@ -2,7 +2,7 @@
 // profile names and arguments, generated from the completion model. Topic and command words stay with the plugin's
 // function, which this one calls (CONTRIBUTING.md, "Shell completion"). Plain bash 3.2 (macOS): no associative
 // arrays, `compopt` only where it exists.
-import type {CommandSpec, CompletionModel, Values} from './model.js'
+import {type CommandSpec, type CompletionModel, hasHelp, type Values} from './model.js'
 
 /** Single-quotes a word for the shell (bash, zsh). */
 export function quote(word: string): string {
@@ -34,7 +34,7 @@ function valuesBody(values: Values): string {
 
 function flagWords(command: CommandSpec): string {
   const words = command.flags.flatMap((f) => [...f.names, ...(f.negation ? [f.negation] : [])])
-  return [...words, '--help'].join(' ')
+  return (hasHelp(command) ? words : [...words, '--help']).join(' ')
 }
 
 export function bashCompletion(model: CompletionModel): string {

@@ -1,7 +1,7 @@
 // The fish completion of codika, generated whole from the completion model (plugin-autocomplete has no fish):
 // topics and commands, every flag (short forms and --no-* included) with its values, profile names and arguments;
 // file names only where a flag or argument is a path.
-import type {CommandSpec, CompletionModel, FlagSpec, Values} from './model.js'
+import {type CommandSpec, type CompletionModel, type FlagSpec, hasHelp, type Values} from './model.js'
 
 /** Single-quotes a word for fish (where `\` and `'` are escaped inside single quotes). */
 function quote(word: string): string {
@@ -42,7 +42,7 @@ function flagLines(command: CommandSpec, head: string, fn: string): string[] {
         lines.push(`${head} ${when} -l ${flag.negation.slice(2)} -d ${quote(`Negate ${flag.names[0]}`)}`)
       return lines
     })
-    .concat(`${head} ${when} -l help -d 'Show help for command'`)
+    .concat(hasHelp(command) ? [] : [`${head} ${when} -l help -d 'Show help for command'`])
 }
 
 function argumentLines(command: CommandSpec, head: string, fn: string): string[] {

@@ -167,3 +167,8 @@ function saysPath(helpValue: FlagMeta['helpValue']): boolean {
 function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0].trim()
 }
+
+/** Whether the command declares --help itself (plugin-plugins' commands do); else oclif's own is offered. */
+export function hasHelp(command: CommandSpec): boolean {
+  return command.flags.some((f) => f.names.includes('--help'))
+}

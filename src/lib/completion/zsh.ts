@@ -3,7 +3,7 @@
 // _arguments, generated from the completion model — no file names where a flag or argument is not a path.
 // (CONTRIBUTING.md, "Shell completion", says why the plugin's function is kept for the command words alone.)
 import {quote} from './bash.js'
-import type {CommandSpec, CompletionModel, FlagSpec, Values} from './model.js'
+import {type CommandSpec, type CompletionModel, type FlagSpec, hasHelp, type Values} from './model.js'
 
 /** Escapes text for inside an _arguments description (`[…]`). */
 function description(text: string): string {
@@ -52,7 +52,7 @@ function flagSpecs(flag: FlagSpec, fn: string): string[] {
 function argumentsCall(command: CommandSpec, fn: string): string {
   const specs = [
     ...command.flags.flatMap((f) => flagSpecs(f, fn)),
-    '--help[Show help for command]',
+    ...(hasHelp(command) ? [] : ['--help[Show help for command]']),
     ...command.args.map(
       (values, i) => `${i + 1}:${values.kind === 'profiles' ? 'profile' : 'argument'}:${action(values, fn)}`,
     ),
