@@ -2,6 +2,7 @@ import {Args, Flags} from '../lib/oclif/index.js'
 
 import {BaseCommand} from '../lib/oclif/base-command.js'
 import {listProfileNames} from '../lib/completion/profile-names.cjs'
+import {configPath} from '../lib/profiles/paths.js'
 import {removeProfile} from '../lib/profiles/manage.js'
 import {removalText} from '../lib/screens/profiles.js'
 
@@ -25,7 +26,7 @@ export default class Logout extends BaseCommand<typeof Logout> {
   }
 
   async run() {
-    if (this.flags['list-names']) return listProfileNames(this.jsonEnabled())
+    if (this.flags['list-names']) return listProfileNames(configPath(), this.jsonEnabled())
     const result = await removeProfile(this.store, this.args.name)
     if (!this.jsonEnabled()) this.log(removalText(result))
     return result

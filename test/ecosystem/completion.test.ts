@@ -395,6 +395,13 @@ describe('shell completion', () => {
         assert.deepEqual(zshComplete('codika organization create --logo '), [...FILES].sort())
       })
 
+      it("~/.zshrc's block also works where compinit has already run (oh-my-zsh and the like)", () => {
+        const setup = join(zshHome, 'omz.zsh')
+        writeFileSync(setup, 'autoload -Uz compinit && compinit -i -d ~/.zcompdump-omz\nsource ~/.zshrc\n')
+        assert.deepEqual(zshComplete('codika use ', setup), [...PROFILES].sort())
+        assert.deepEqual(zshComplete('codika organization create-key --no', setup), ['--no-save'])
+      })
+
       it('also works sourced after compinit: source <(codika completion zsh)', () => {
         const setup = join(zshHome, 'sourced.zsh')
         writeFileSync(

@@ -2,6 +2,7 @@ import {Args, Flags} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {listProfileNames} from '../../lib/completion/profile-names.cjs'
+import {configPath} from '../../lib/profiles/paths.js'
 import {useProfile} from '../../lib/profiles/manage.js'
 import {listProfiles, shadowingNote} from '../../lib/profiles/views.js'
 import {profileListText, switchedText} from '../../lib/screens/profiles.js'
@@ -27,7 +28,7 @@ export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
   }
 
   async run() {
-    if (this.flags['list-names']) return listProfileNames(this.jsonEnabled())
+    if (this.flags['list-names']) return listProfileNames(configPath(), this.jsonEnabled())
     if (this.args.name === undefined) {
       const list = listProfiles(this.store.read())
       if (!this.jsonEnabled()) this.log(await profileListText(list))

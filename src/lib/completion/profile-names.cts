@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {configHome} from '../xdg.cjs'
+import type * as Xdg from '../xdg.cjs'
 
 /** The command lines bin/run.js answers itself (the same flag on the oclif commands answers any other form). */
 const ANSWERED = new Set(['use --list-names', 'profile use --list-names', 'logout --list-names'])
@@ -20,13 +20,12 @@ export interface ProfileNames {
 }
 
 /**
- * The names of the profile file's profiles, in the file's order (as every other command lists them). A missing file
+ * The names of the profile file's profiles, in the file's order as JSON.parse keeps it (as any JavaScript reader of
+ * the file, 3.6.0 included, lists them: names that are whole numbers come first). A missing file
  * has none; an unreadable or broken one has none and says why. Names that cannot be one line of a shell's word list
  * (control characters) are left out.
  */
-export function readProfileNames(env: NodeJS.ProcessEnv = process.env): ProfileNames {
-  // The path of lib/profiles/paths.ts, which is an ES module (this file must not start Node's ES module loader).
-  const path = join(configHome(env), 'codika', 'config.json')
+export function readProfileNames(path: string = defaultPath()): ProfileNames {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -51,8 +50,8 @@ export function readProfileNames(env: NodeJS.ProcessEnv = process.env): ProfileN
  * error. A person reading the list on a terminal is told on stderr why it is empty; a completion script, which
  * reads stdout through a pipe, never gets that line in the middle of the user's command line.
  */
-export function printProfileNames(env: NodeJS.ProcessEnv = process.env): void {
-  const {names, problem} = readProfileNames(env)
+export function printProfileNames(path: string = defaultPath()): void {
+  const {names, problem} = readProfileNames(path)
   if (names.length > 0) process.stdout.write(`${names.join('\n')}\n`)
   if (problem && process.stdout.isTTY)
     process.stderr.write(`codika: no profile names: ${problem} (codika profile list says more).\n`)
@@ -63,7 +62,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The oclif commands' `--list-names` (any command line bin/run.js does not answer itself): printed, and returned for --json. */
-export function listProfileNames(json: boolean): {names: string[]} {
-  if (!json) printProfileNames()
-  return {names: readProfileNames().names}
+export function listProfileNames(path: string, json: boolean): {names: string[]} {
+  if (!json) printProfileNames(path)
+  return {names: readProfileNames(path).names}
+}
+
+/**
+ * The rule of lib/profiles/paths.ts (which the commands use), for bin/run.js: that module is an ES module, which this
+ * path must not load. The XDG rule is required here, when bin/run.js asks, and not at the top: the development
+ * entry (bin/dev.js) runs the sources through tsx, whose CommonJS loader does not find one .cts from another.
+ */
+function defaultPath(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  const {configHome} = require('../xdg.cjs') as typeof Xdg
+  return join(configHome(), 'codika', 'config.json')
 }
