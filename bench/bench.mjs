@@ -3,7 +3,8 @@
 //
 // Environment: BENCH_RUNS (timed runs per side, default 20, at least 10 counts as a result), BENCH_WARMUP (2),
 // BENCH_MEMORY_RUNS (3), BENCH_REQUESTS (requests per load phase, 500), BENCH_CONCURRENCY (16),
-// BENCH_PREFILL (stored keys for the load case, 10000), BENCH_LOAD_ROUNDS (2), BENCH_CASES (e.g. "1,2").
+// BENCH_PREFILL (stored keys for the load case, 10000), BENCH_LOAD_ROUNDS (2), BENCH_CASES (e.g. "1,2"; the
+// profile-name listing that completion runs on each TAB is the case "list-names").
 import {spawn} from 'node:child_process'
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Agent, request} from 'node:http'
@@ -29,7 +30,7 @@ const REQUESTS = setting('BENCH_REQUESTS', 500)
 const CONCURRENCY = setting('BENCH_CONCURRENCY', 16)
 const PREFILL = setting('BENCH_PREFILL', 10_000, 100)
 const LOAD_ROUNDS = setting('BENCH_LOAD_ROUNDS', 2)
-const CASES = new Set((process.env.BENCH_CASES ?? '1,2,3,4').split(',').map((c) => c.trim()))
+const CASES = new Set((process.env.BENCH_CASES ?? '1,2,list-names,3,4').split(',').map((c) => c.trim()))
 
 const SCOPES = ['deploy:use-case', 'workflows:trigger']
 const CREATE_KEY_PATH = '/createorganizationapikeypublic'
@@ -571,6 +572,32 @@ async function main() {
           label: 'codika organization create-key --help',
           args: [BIN, 'organization', 'create-key', '--help'],
           expect: /--organization-id/,
+        },
+        bareNode,
+      ),
+    )
+  }
+  if (CASES.has('list-names')) {
+    // What a completing shell runs on each TAB after `codika use ` (issue 11: ≤ 1.3× node -e 0), on a profile file
+    // of 20 profiles.
+    const profiles = Object.fromEntries(
+      Array.from({length: 20}, (_, i) => [
+        `profile-${i}`,
+        {apiKey: `cko_Bench${i}Key0123456789abcdef`, type: 'org-api-key'},
+      ]),
+    )
+    const config = join(work, 'list-names-config')
+    mkdirSync(join(config, 'codika'), {recursive: true})
+    writeFileSync(join(config, 'codika', 'config.json'), JSON.stringify({activeProfile: null, profiles}))
+    const env = cleanEnv({XDG_CONFIG_HOME: config})
+    results.startup.push(
+      await compare(
+        'use --list-names',
+        {
+          label: 'codika use --list-names',
+          args: [BIN, 'use', '--list-names'],
+          expect: /^profile-0\n/,
+          prepare: async () => ({env}),
         },
         bareNode,
       ),

@@ -13,6 +13,12 @@ if (argv.length === 1 && argv[0] === '--version') {
   const wsl = platform() === 'linux' && release().toLowerCase().includes('microsoft')
   const cpu = arch() === 'ia32' ? 'x86' : arch()
   process.stdout.write(`${name}/${version} ${wsl ? 'wsl' : platform()}-${cpu} node-${process.version}\n`)
+} else if (
+  argv.at(-1) === '--list-names' &&
+  require('../dist/lib/completion/profile-names.cjs').answersListNames(argv)
+) {
+  // Completion scripts call `codika use --list-names` on every TAB: the profile names, without loading oclif.
+  require('../dist/lib/completion/profile-names.cjs').printProfileNames()
 } else {
   // oclif checks its own engines field with semver (dozens of modules) on every start; package.json's
   // engines already states what codika needs.

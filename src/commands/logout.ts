@@ -1,6 +1,8 @@
-import {Args} from '../lib/oclif/index.js'
+import {Args, Flags} from '../lib/oclif/index.js'
 
 import {BaseCommand} from '../lib/oclif/base-command.js'
+import {listProfileNames} from '../lib/completion/profile-names.cjs'
+import {configPath} from '../lib/profiles/paths.js'
 import {removeProfile} from '../lib/profiles/manage.js'
 import {removalText} from '../lib/screens/profiles.js'
 
@@ -18,7 +20,13 @@ export default class Logout extends BaseCommand<typeof Logout> {
     name: Args.string({description: 'The profile to remove (default: the active one).'}),
   }
 
+  static override flags = {
+    // 3.6.0's, for completion scripts: the profile names, one per line (bin/run.js answers it without oclif).
+    'list-names': Flags.boolean({hidden: true, summary: 'Print the profile names, one per line.'}),
+  }
+
   async run() {
+    if (this.flags['list-names']) return listProfileNames(configPath(), this.jsonEnabled())
     const result = await removeProfile(this.store, this.args.name)
     if (!this.jsonEnabled()) this.log(removalText(result))
     return result

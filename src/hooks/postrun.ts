@@ -1,11 +1,12 @@
-// After a successful command: keeps the shell-completion cache in step (see lib/oclif/completion.ts).
+// After a successful command: keeps shell completion in step (see lib/oclif/completion.ts).
 // Runs after every command, so it decides on the command id alone and loads nothing else for the others.
 import type {Hook} from '../lib/oclif/index.js'
 
 const COMPLETION = new Set([
   'autocomplete',
-  'autocomplete:create',
   'autocomplete:script',
+  'plugins:install',
+  'plugins:uninstall',
   'plugins:link',
   'plugins:reset',
   'plugins:update',

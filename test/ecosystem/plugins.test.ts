@@ -51,6 +51,11 @@ describe('codika plugins link examples/plugin-hello', () => {
   })
 
   it('links the example (dependencies come from the repository: no npm run, no network)', async () => {
+    // Installed before the link: the postrun hook must bring these files in step with the new command.
+    for (const shell of ['zsh', 'fish']) {
+      const installed = await runCli(home, ['completion', '--install', '--shell', shell])
+      assert.equal(installed.code, 0, installed.stderr)
+    }
     const result = await runCli(home, ['plugins', 'link', EXAMPLE])
     assert.equal(result.code, 0, result.stderr)
     assert.doesNotMatch(result.stderr, /auto-transpiled|Error/)
@@ -108,9 +113,19 @@ describe('codika plugins link examples/plugin-hello', () => {
     assert.ok(existsSync(bash), 'the completion cache was built after plugins link')
     assert.match(readFileSync(bash, 'utf8'), /^hello --json /m)
 
+    // So did `codika completion`'s script, and the zsh and fish files that `completion --install` wrote.
+    const installed = [
+      join(home, '.zsh', 'completions', '_codika'),
+      join(home, 'config', 'fish', 'completions', 'codika.fish'),
+    ]
+    const script = await runCli(home, ['completion', 'bash'])
+    assert.match(script.stdout, /'hello'/)
+    for (const file of installed) assert.match(readFileSync(file, 'utf8'), /'hello'/, file)
+
     const removed = await runCli(home, ['plugins', 'uninstall', 'codika-plugin-hello'])
     assert.equal(removed.code, 0, removed.stderr)
     assert.doesNotMatch(readFileSync(bash, 'utf8'), /^hello /m)
+    for (const file of installed) assert.doesNotMatch(readFileSync(file, 'utf8'), /'hello'/, file)
   })
 
   it('after uninstall, `codika hello` is gone', async () => {

@@ -1,6 +1,8 @@
-import {Args} from '../../lib/oclif/index.js'
+import {Args, Flags} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {listProfileNames} from '../../lib/completion/profile-names.cjs'
+import {configPath} from '../../lib/profiles/paths.js'
 import {useProfile} from '../../lib/profiles/manage.js'
 import {listProfiles, shadowingNote} from '../../lib/profiles/views.js'
 import {profileListText, switchedText} from '../../lib/screens/profiles.js'
@@ -20,7 +22,13 @@ export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
     name: Args.string({description: 'The profile to make active.'}),
   }
 
+  static override flags = {
+    // 3.6.0's, for completion scripts: the profile names, one per line (bin/run.js answers it without oclif).
+    'list-names': Flags.boolean({hidden: true, summary: 'Print the profile names, one per line.'}),
+  }
+
   async run() {
+    if (this.flags['list-names']) return listProfileNames(configPath(), this.jsonEnabled())
     if (this.args.name === undefined) {
       const list = listProfiles(this.store.read())
       if (!this.jsonEnabled()) this.log(await profileListText(list))

@@ -1,167 +1,130 @@
-// Shell completion on top of @oclif/plugin-autocomplete: keeps its cache in step with the plugins (also after
-// `plugins link`, which fires no hook) and teaches its bash and zsh scripts the values of flags.
+// Shell completion's touch points with oclif and @oclif/plugin-autocomplete: the scripts `codika completion <shell>`
+// prints (the plugin's own function, as the plugin generates it, with codika's generated part beside it), and the
+// postrun hook's upkeep of the plugin's cache and of the files `completion --install` wrote. CONTRIBUTING.md
+// ("Shell completion") lists each touch point and why it is there.
 import {existsSync} from 'node:fs'
-import {readFile, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {createHash} from 'node:crypto'
+import {mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {basename, join} from 'node:path'
 
-import {Config, type Command, type Interfaces} from '@oclif/core'
+import {Config, type Interfaces} from '@oclif/core'
 
-import {ORGANIZATION_SCOPE_NAMES} from '../scopes.js'
+import {bashCompletion} from '../completion/bash.js'
+import {fishCompletion} from '../completion/fish.js'
+import {type CompletionShell, refreshInstalledFiles} from '../completion/install.js'
+import {type CommandMeta, type CompletionModel, completionModel} from '../completion/model.js'
+import {zshCompletion} from '../completion/zsh.js'
 
-/** What a completing shell offers after a flag: fixed words, or a comma-separated list of them. */
-export interface FlagValues {
-  values: readonly string[]
-  list: boolean
-}
-
-/** Marks our addition in a generated file, so that it is never added twice. */
-const MARK = '# codika: values of flags'
-
-/**
- * Called by the postrun hook. `autocomplete` and `autocomplete:create` have just written the cache: add the flag
- * values. `autocomplete:script` prints the line for a shell's rc file, which sources the cache: build the cache
- * when it does not exist yet, so that the README's one line is all a user needs. The plugin commands change the
- * set of commands without plugin-autocomplete's own refresh (it listens to install and uninstall only).
- */
-export async function afterCommand(id: string, config: Interfaces.Config): Promise<void> {
-  if (id === 'autocomplete' || id === 'autocomplete:create') return addFlagValues(config)
-  if (id === 'autocomplete:script') {
-    if (!existsSync(join(autocompleteDir(config), 'bash_setup'))) await config.runCommand('autocomplete:create')
-    return
-  }
-  // This process's config still lists the plugins as they were when it started.
-  const fresh = await Config.load('options' in config ? (config as Config).options : config.root)
-  await fresh.runCommand('autocomplete:create')
-}
-
-function autocompleteDir(config: Interfaces.Config): string {
-  return join(config.cacheDir, 'autocomplete')
-}
-
-/** The values each flag of each command completes to, keyed by `<command id> --<flag>` (and `-<char>`). */
-export function flagValues(commands: readonly Command.Loadable[]): Map<string, FlagValues> {
-  const map = new Map<string, FlagValues>()
-  for (const command of commands) {
-    if (command.hidden) continue
-    for (const [name, flag] of Object.entries(command.flags ?? {})) {
-      if (flag.hidden || flag.type !== 'option') continue
-      const values = valuesOf(name, flag)
-      if (!values) continue
-      for (const id of [command.id, ...(command.aliases ?? [])]) {
-        map.set(`${id} --${name}`, values)
-        if (flag.char) map.set(`${id} -${flag.char}`, values)
-      }
+/** The completion script for `shell`, for the commands (plugins included) that `config` knows. */
+export async function completionScript(config: Interfaces.Config, shell: CompletionShell): Promise<string> {
+  // Each plugin's own commands (config.commands also holds a copy of each under each alias).
+  const commands = config.getPluginsList().flatMap((plugin) => plugin.commands) as CommandMeta[]
+  const model = completionModel(config.bin, commands, config.topics)
+  switch (shell) {
+    case 'bash': {
+      return `${await pluginScript(config, model, join('bash', `${config.bin}.bash`))}\n${bashCompletion(model)}`
+    }
+    case 'zsh': {
+      return zshCompletion(model, await pluginScript(config, model, join('zsh', `_${config.bin}`)))
+    }
+    case 'powershell': {
+      return pluginScript(config, model, join('powershell', `${config.bin}.ps1`))
+    }
+    case 'fish': {
+      return fishCompletion(model)
     }
   }
-  return map
-}
-
-function valuesOf(name: string, flag: Command.Flag.Cached & {type: 'option'}): FlagValues | undefined {
-  const list = flag.delimiter === ','
-  if (flag.options && flag.options.length > 0) return {values: flag.options, list}
-  // --scopes is free text for the parser (so that an unknown scope gets codika's own error), but its words are known.
-  if (name === 'scopes') return {values: ORGANIZATION_SCOPE_NAMES, list: true}
-  return undefined
-}
-
-/** Adds the flag values to the generated bash and zsh functions (PowerShell's script has no place for them). */
-export async function addFlagValues(config: Interfaces.Config): Promise<void> {
-  const commands = config.getPluginsList().flatMap((p) => p.commands)
-  const values = flagValues(commands)
-  const functions = join(autocompleteDir(config), 'functions')
-  await amend(join(functions, 'bash', `${config.bin}.bash`), (text) => text + bashValues(config.bin, values))
-  await amend(join(functions, 'zsh', `_${config.bin}`), (text) => zshValues(text))
-}
-
-async function amend(path: string, change: (text: string) => string): Promise<void> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch {
-    return // that shell's file was not generated: nothing to amend
-  }
-  if (!text.includes(MARK)) await writeFile(path, change(text))
-}
-
-/** Single-quotes a word for bash. */
-function sh(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`
 }
 
 /**
- * A completion function that answers for the value of a flag with known values and hands everything else to
- * plugin-autocomplete's function (showing it only the command when a flag is being completed, since it finds no
- * flags after another flag). It reads the line itself: scope names contain ':', which bash splits words on.
+ * One of the completion functions plugin-autocomplete generates, as it generates it. Generating takes a quarter of a
+ * second (bash runs `codika completion bash` at each start), so it is kept in codika's cache, under a key made of all
+ * it depends on: the commands and their flags (the model), the plugin's version, and its topic separator setting.
  */
-export function bashValues(bin: string, values: Map<string, FlagValues>): string {
-  const fn = `_${bin}`
-  const cases = [...values.entries()]
-    .map(([key, v]) => `    ${sh(key)}) ${v.list ? 'list=1; ' : ''}words=(${v.values.map(sh).join(' ')}) ;;`)
-    .join('\n')
-  return `
-${MARK} (added by ${bin} to the function above; \`${bin} autocomplete --refresh-cache\` rebuilds both)
-${fn}_values()
-{
-  local line="\${COMP_LINE:0:COMP_POINT}" cur="\${COMP_WORDS[COMP_CWORD]}"
-  local -a parts
-  read -r -a parts <<< "$line"
-  [[ "$line" == *[[:space:]] ]] && parts+=("")
-  local n=\${#parts[@]} token="\${parts[n-1]}" flag="" value="" inline=""
-  if [[ "$token" == -*=* ]]; then
-    flag="\${token%%=*}"; value="\${token#*=}"; inline="$flag="
-  elif (( n > 2 )) && [[ "\${parts[n-2]}" == -* && "\${parts[n-2]}" != *=* ]]; then
-    flag="\${parts[n-2]}"; value="$token"
-  fi
-  local w
-  if [[ -n "$flag" ]]; then
-    local id="" list=0
-    local -a words=()
-    for w in "\${parts[@]:1:n-2}"; do
-      [[ "$w" == -* ]] && break
-      id="\${id:+$id:}$w"
-    done
-    case "$id $flag" in
-${cases}
-    esac
-    if (( \${#words[@]} > 0 )); then
-      local head="" item="$value" reply
-      if (( list )) && [[ "$value" == *,* ]]; then head="\${value%,*},"; item="\${value##*,}"; fi
-      # bash replaces only the part of the token after its last ':' or '=' (the current word): drop the rest
-      local skip="\${token%"$cur"}"
-      local -a left=()
-      for w in "\${words[@]}"; do [[ ",$head" == *",$w,"* ]] || left+=("$w"); done
-      COMPREPLY=()
-      for reply in $(compgen -W "\${left[*]}" -- "$item"); do
-        reply="$inline$head$reply"
-        COMPREPLY+=("\${reply#"$skip"}")
-      done
-      (( list )) && compopt -o nospace 2>/dev/null
-      return 0
-    fi
-  fi
-  if [[ "$token" == -* ]]; then
-    # The function above finds a command's flags only right after the command: hide the flags typed before.
-    local -a command=("\${parts[0]}")
-    for w in "\${parts[@]:1:n-2}"; do
-      [[ "$w" == -* ]] && break
-      command+=("$w")
-    done
-    COMP_WORDS=("\${command[@]}" "$token")
-    COMP_CWORD=\${#command[@]}
-  fi
-  ${fn}_autocomplete "$@"
-}
-complete -F ${fn}_values ${bin}
-`
+async function pluginScript(config: Interfaces.Config, model: CompletionModel, file: string): Promise<string> {
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([config.version, pluginVersion(config), process.env.OCLIF_AUTOCOMPLETE_TOPIC_SEPARATOR, model]),
+    )
+    .digest('hex')
+    .slice(0, 16)
+  const dir = join(config.cacheDir, 'completion')
+  const name = basename(file)
+  try {
+    return await readFile(join(dir, `${name}.${key}`), 'utf8')
+  } catch {
+    // Not generated yet for these commands.
+  }
+  const text = await generatePluginScript(config, file)
+  // A cache that cannot be written costs speed only.
+  await keep(dir, name, key, text).catch(() => undefined)
+  return text
 }
 
-/** In the zsh function, `--scopes` completes scope names, comma-separated, instead of file names. */
-export function zshValues(text: string): string {
-  // _arguments splits an action on ':', so the colons of scope names are escaped.
-  const words = ORGANIZATION_SCOPE_NAMES.map((s) => s.replaceAll(':', '\\:')).join(' ')
-  const amended = text.replaceAll(
-    /^(.*--scopes\b.*\]):file:_files"/gm,
-    (_, spec: string) => `${spec}:scope:_sequence compadd - ${words}"`,
-  )
-  return `${amended}\n${MARK}\n`
+function pluginVersion(config: Interfaces.Config): string | undefined {
+  return config.getPluginsList().find((p) => p.name === '@oclif/plugin-autocomplete')?.version
+}
+
+/** Writes the cache file at once (a reader never sees half of it), and removes the ones of other keys. */
+async function keep(dir: string, name: string, key: string, text: string): Promise<void> {
+  await mkdir(dir, {recursive: true})
+  const temporary = join(dir, `.${name}.${process.pid}.tmp`)
+  await writeFile(temporary, text)
+  await rename(temporary, join(dir, `${name}.${key}`))
+  for (const entry of await readdir(dir))
+    if (entry.startsWith(`${name}.`) && entry !== `${name}.${key}`) await rm(join(dir, entry), {force: true})
+}
+
+/**
+ * `autocomplete:create` run into a private cache folder (oclif's documented CODIKA_CACHE_DIR), its file read, the
+ * folder thrown away: the plugin's own cache is left to the plugin, and two shells starting at once never read a
+ * file the other is writing.
+ */
+async function generatePluginScript(config: Interfaces.Config, file: string): Promise<string> {
+  const cacheDir = await mkdtemp(join(tmpdir(), `${config.bin}-completion-`))
+  const variable = `${config.bin.toUpperCase().replaceAll('-', '_')}_CACHE_DIR`
+  const saved = process.env[variable]
+  process.env[variable] = cacheDir
+  try {
+    // A config reloaded from this one (the same plugins) with the private cache folder; the command reloads it
+    // once more, so the variable stays set until it is done.
+    const scratch = await Config.load(config)
+    await scratch.runCommand('autocomplete:create')
+    return await readFile(join(cacheDir, 'autocomplete', 'functions', file), 'utf8')
+  } finally {
+    if (saved === undefined) delete process.env[variable]
+    else process.env[variable] = saved
+    await rm(cacheDir, {recursive: true, force: true})
+  }
+}
+
+/** Commands after which the set of commands may have changed: the installed zsh and fish files are rewritten. */
+const CHANGES_COMMANDS = new Set([
+  'autocomplete',
+  'plugins:install',
+  'plugins:uninstall',
+  'plugins:link',
+  'plugins:reset',
+  'plugins:update',
+])
+/** Of those, the ones after which plugin-autocomplete does not rebuild its own cache (it listens to install only). */
+const MISSED_BY_THE_PLUGIN = new Set(['plugins:link', 'plugins:reset', 'plugins:update'])
+
+/**
+ * Called by the postrun hook. `autocomplete:script` prints the line for a shell's rc file, which sources the
+ * plugin's cache: build the cache when it does not exist yet, so that the plugin's one line is all a user needs.
+ * After the plugin commands, the plugin's cache is rebuilt where the plugin does not do it, and the zsh and fish
+ * files that `codika completion --install` wrote are written again, so that new commands complete.
+ */
+export async function afterCommand(id: string, config: Interfaces.Config): Promise<void> {
+  if (id === 'autocomplete:script') {
+    if (!existsSync(join(config.cacheDir, 'autocomplete', 'bash_setup'))) await config.runCommand('autocomplete:create')
+    return
+  }
+  if (!CHANGES_COMMANDS.has(id)) return
+  // This process's config still lists the plugins as they were when it started.
+  const fresh = await Config.load('options' in config ? (config as Config).options : config.root)
+  if (MISSED_BY_THE_PLUGIN.has(id)) await fresh.runCommand('autocomplete:create')
+  await refreshInstalledFiles((shell) => completionScript(fresh, shell))
 }
