@@ -7,9 +7,11 @@ import {removeProfile} from '../lib/profiles/manage.js'
 import {removalText} from '../lib/screens/profiles.js'
 
 export default class Logout extends BaseCommand<typeof Logout> {
-  static override summary = 'Remove a profile and its key from this machine (default: the active profile).'
+  static override summary = 'Remove a profile and its key from this machine (default: the profile in use).'
 
-  static override description = `When the active profile is removed, the remaining profile first in name order becomes active, and the command says which. The key itself stays valid on the platform.`
+  static override description = `Without a name: the profile in use in this shell — the one CODIKA_PROFILE names, else the active one. With CODIKA_API_KEY set, the key in use is not a profile: name the profile to remove.
+
+When the active profile is removed, the remaining profile first in name order becomes active, and the command says which. The key itself stays valid on the platform.`
 
   static override examples = [
     {description: 'Log out of the active profile', command: '<%= config.bin %> <%= command.id %>'},
@@ -17,7 +19,7 @@ export default class Logout extends BaseCommand<typeof Logout> {
   ]
 
   static override args = {
-    name: Args.string({description: 'The profile to remove (default: the active one).'}),
+    name: Args.string({description: 'The profile to remove (default: the profile in use).'}),
   }
 
   static override flags = {

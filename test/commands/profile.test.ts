@@ -289,13 +289,14 @@ describe('logout and profile remove', {concurrency: true}, () => {
     assert.equal(file.activeProfile, 'old-key')
   })
 
-  it('--json: {removed, wasActive, activeProfile}', async () => {
+  it('--json: {removed, wasActive, activeProfile, chosenBy (without a name)}', async () => {
     const h = home()
     assert.deepEqual(onlyJson(await ok(h, ['logout', '--json'])), {
       success: true,
       removed: 'acme-corp',
       wasActive: true,
       activeProfile: 'old-key',
+      chosenBy: 'active',
       warnings: [],
     })
     assert.deepEqual(onlyJson(await ok(h, ['logout', 'sandbox', '--json'])), {

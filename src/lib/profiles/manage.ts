@@ -30,27 +30,57 @@ export interface RemoveResult {
   wasActive: boolean
   /** The active profile after the removal (null when none is left, or none was active). */
   activeProfile: string | null
+  /** Why this profile, when no name was given: the one CODIKA_PROFILE names, or the active one. */
+  chosenBy?: 'CODIKA_PROFILE' | 'active'
 }
 
 /**
- * Removes a profile (the active one when `name` is undefined). When the active one goes, the remaining
- * profile first in name order becomes active, so that there is always one while any is left.
+ * Removes a profile. Without a name, the profile in use in this shell (SPEC.md's table): the one CODIKA_PROFILE
+ * names, else the active one; with CODIKA_API_KEY set, the key in use is no profile at all, so a name is asked for.
+ * When the active one goes, the remaining profile first in name order becomes active, so that there is always one
+ * while any is left.
  */
-export async function removeProfile(store: ProfileStore, name: string | undefined): Promise<RemoveResult> {
-  targetOf(store.read(), name)
+export async function removeProfile(
+  store: ProfileStore,
+  name: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RemoveResult> {
+  targetOf(store.read(), name, env)
   return store.update((file) => {
-    const target = targetOf(file, name)
+    const {target, chosenBy} = targetOf(file, name, env)
     const wasActive = file.activeProfile === target
     delete file.profiles[target]
     if (wasActive) file.activeProfile = Object.keys(file.profiles).sort()[0] ?? null
-    return {success: true, removed: target, wasActive, activeProfile: file.activeProfile}
+    return {
+      success: true,
+      removed: target,
+      wasActive,
+      activeProfile: file.activeProfile,
+      ...(chosenBy ? {chosenBy} : {}),
+    }
   })
 }
 
-function targetOf(file: ProfileFile, name: string | undefined): string {
-  if (name !== undefined) return assertExists(file, name)
-  if (file.activeProfile) return file.activeProfile
+function targetOf(
+  file: ProfileFile,
+  name: string | undefined,
+  env: NodeJS.ProcessEnv,
+): {target: string; chosenBy?: RemoveResult['chosenBy']} {
+  if (name !== undefined) return {target: assertExists(file, name)}
   const known = Object.keys(file.profiles).sort()
+  const listed = known.length > 0 ? ` (known profiles: ${known.join(', ')})` : ''
+  if (env.CODIKA_API_KEY?.trim())
+    throw usageError(
+      'PROFILE_NOT_FOUND',
+      'CODIKA_API_KEY is set: the key in use in this shell is not a profile, so there is none to log out of.',
+      `Unset CODIKA_API_KEY to stop using that key, or name the profile to remove: codika logout NAME${listed}.`,
+    )
+  const named = env.CODIKA_PROFILE?.trim()
+  if (named) {
+    if (!Object.hasOwn(file.profiles, named)) throw profileNotFound(named, file)
+    return {target: named, chosenBy: 'CODIKA_PROFILE'}
+  }
+  if (file.activeProfile) return {target: file.activeProfile, chosenBy: 'active'}
   throw usageError(
     'PROFILE_NOT_FOUND',
     'There is no active profile to log out of.',

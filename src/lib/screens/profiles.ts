@@ -121,7 +121,8 @@ export async function profileListText(list: ProfileList, env: NodeJS.ProcessEnv 
 
 /** What logout and profile remove print: what went, and which profile is active now. */
 export function removalText(result: RemoveResult): string {
-  const lines = [paint('green', `✓ Removed profile "${result.removed}"`)]
+  const why = result.chosenBy === 'CODIKA_PROFILE' ? ' (the one CODIKA_PROFILE names)' : ''
+  const lines = [paint('green', `✓ Removed profile "${result.removed}"${why}`)]
   if (!result.wasActive)
     lines.push(
       result.activeProfile
