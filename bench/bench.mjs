@@ -3,7 +3,7 @@
 //
 // Environment: BENCH_RUNS (timed runs per side, default 20, at least 10 counts as a result), BENCH_WARMUP (2),
 // BENCH_MEMORY_RUNS (3), BENCH_REQUESTS (requests per load phase, 500), BENCH_CONCURRENCY (16),
-// BENCH_PREFILL (stored keys for the load case, 10000), BENCH_LOAD_ROUNDS (2), BENCH_CASES (e.g. "1,2"; the
+// BENCH_PREFILL (stored keys for the load case, 10000), BENCH_LOAD_ROUNDS (2), BENCH_CASES (e.g. "1,2", or profile-list; the
 // profile-name listing that completion runs on each TAB is the case "list-names").
 import {spawn} from 'node:child_process'
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -30,7 +30,7 @@ const REQUESTS = setting('BENCH_REQUESTS', 500)
 const CONCURRENCY = setting('BENCH_CONCURRENCY', 16)
 const PREFILL = setting('BENCH_PREFILL', 10_000, 100)
 const LOAD_ROUNDS = setting('BENCH_LOAD_ROUNDS', 2)
-const CASES = new Set((process.env.BENCH_CASES ?? '1,2,list-names,3,4').split(',').map((c) => c.trim()))
+const CASES = new Set((process.env.BENCH_CASES ?? '1,2,list-names,profile-list,3,4').split(',').map((c) => c.trim()))
 
 const SCOPES = ['deploy:use-case', 'workflows:trigger']
 const CREATE_KEY_PATH = '/createorganizationapikeypublic'
@@ -515,6 +515,25 @@ function report(results) {
     out.push('ratio: median of the per-run ratios of wall time to the baseline run beside it; CPU (user + system) and')
     out.push(`peak RSS: medians of ${MEMORY_RUNS} further runs with bench/probe.mjs preloaded (both sides alike).`, '')
   }
+  if (results.profileList) {
+    const c = results.profileList
+    const ok = (value, budget) => (value <= budget ? 'within' : 'OVER')
+    out.push(
+      table([
+        ['case', 'min ms', 'median ms', 'max ms', 'CPU ms', 'peak RSS MB'],
+        ...[c.subject, c.baseline].map((s) => [
+          s.label,
+          ...['min', 'median', 'max'].map((k) => round(s.ms[k], 1)),
+          round(s.cpuMs, 1),
+          round(s.peakRssMB, 1),
+        ]),
+      ]),
+      `profile list with ${LIST_PROFILES} profiles: median ${Math.round(c.subject.ms.median)} ms (${ok(c.subject.ms.median, LIST_BUDGET.ms)} ` +
+        `the ${LIST_BUDGET.ms} ms budget), peak RSS ${round(c.subject.peakRssMB, 1)} MB (${ok(c.subject.peakRssMB, LIST_BUDGET.rssMB)} ` +
+        `${LIST_BUDGET.rssMB} MB); ${round(c.ratio)}× the --json listing of the same file`,
+      '',
+    )
+  }
   if (results.throughput) {
     const t = results.throughput
     const rows = [
@@ -546,6 +565,45 @@ function report(results) {
     out.push('')
   }
   return out.join('\n')
+}
+
+// ---- profile list at scale ------------------------------------------------------------------------------------
+
+/** Profiles in the file of the `profile list` case, and its budget (issue 10: ≤ 1 s and ≤ 150 MB peak RSS). */
+const LIST_PROFILES = 10_000
+const LIST_BUDGET = {ms: 1000, rssMB: 150}
+
+/** `profile list` (the table) on 10,000 profiles, against `profile list --json` on the same file. */
+async function profileListCase() {
+  const profiles = {}
+  for (let i = 0; i < LIST_PROFILES; i++) {
+    profiles[`profile-${i}`] = {
+      apiKey: `cko_${String(i).padStart(8, '0')}${'x'.repeat(35)}`,
+      type: 'org-api-key',
+      organizationId: `org_${i % 50}`,
+      organizationName: `Organization ${i % 50}`,
+      keyName: `Key ${i}`,
+      keyPrefix: `cko_${String(i).padStart(8, '0')}`,
+      scopes: ['deploy:use-case'],
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2030-01-01T00:00:00.000Z',
+    }
+  }
+  const config = join(work, 'profile-list-config')
+  mkdirSync(join(config, 'codika'), {recursive: true})
+  writeFileSync(join(config, 'codika', 'config.json'), JSON.stringify({activeProfile: 'profile-1', profiles}))
+  const env = cleanEnv({XDG_CONFIG_HOME: config})
+  const side = (label, args) => ({
+    label,
+    args: [BIN, 'profile', 'list', ...args],
+    expect: /profile-9999/,
+    prepare: async () => ({env}),
+  })
+  return compare(
+    `profile list, ${LIST_PROFILES} profiles`,
+    side('codika profile list', []),
+    side('codika profile list --json', ['--json']),
+  )
 }
 
 async function main() {
@@ -603,6 +661,7 @@ async function main() {
       ),
     )
   }
+  if (CASES.has('profile-list')) results.profileList = await profileListCase()
   if (CASES.has('3') || CASES.has('4')) {
     const small = await prepareDataFile(join(work, 'small.db'), 100)
     if (CASES.has('3')) results.startup.push(await createKeyCase(small))

@@ -35,6 +35,8 @@ const OWN_COLOURS = new RegExp(
  * tabs turned into spaces. The colour codes paint() adds are kept, so painted text can pass through again.
  */
 export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f-\u009f]/.test(text)) return text
   return text
     .split(OWN_COLOURS)
     .map((part, i) =>
@@ -58,9 +60,14 @@ export function fields(rows: Array<[string, string | undefined]>, indent = '  ')
   return shown.map(([label, value]) => `${indent}${`${label}:`.padEnd(width)}  ${value}`).join('\n')
 }
 
+/** One formatter for every date (toLocaleDateString would build one per call: `profile list` shows thousands). */
+let dateFormat: Intl.DateTimeFormat | undefined
+
 /** A date as the seed page shows it (3/30/2026), in the user's time zone. */
 export function shortDate(iso: string | undefined): string | undefined {
   if (!iso) return undefined
   const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString('en-US')
+  if (Number.isNaN(date.getTime())) return iso
+  dateFormat ??= new Intl.DateTimeFormat('en-US')
+  return dateFormat.format(date)
 }

@@ -163,7 +163,9 @@ export function profileViews(file: ProfileFile): ProfileView[] {
     .map((name) => profileView(name, file.profiles[name], file.activeProfile))
 }
 
+/** The same object without its undefined fields (a copy: deleting properties slows every later read of an object). */
 function dropUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key]
-  return value
+  const copy: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) copy[key] = field
+  return copy as T
 }

@@ -1,7 +1,7 @@
 // The human screens of the profile commands (list, show, use, logout, remove): text built from key-free views.
 import {PRODUCTION_BASE_URL} from '../api/contract.js'
-import {renderTable} from '../oclif/table.js'
 import {colourOn, fields, paint, printable, shortDate} from '../output.js'
+import {renderTable} from './table.js'
 import {expiryOf} from '../profiles/expiry.js'
 import type {RemoveResult, UseResult} from '../profiles/manage.js'
 import {type EnvCredentialsView, type ProfileList, type ProfileView, shadowingNote} from '../profiles/views.js'
