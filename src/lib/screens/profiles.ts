@@ -96,7 +96,7 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
         organization: 'CODIKA_API_KEY',
         type: env.type,
         key: env.maskedKey,
-        stored: 'env',
+        stored: '-',
         url: env.baseUrl,
       }),
     )
