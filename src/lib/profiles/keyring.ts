@@ -19,7 +19,6 @@ import {randomBytes} from 'node:crypto'
 
 import {CodikaError, usageError} from '../errors.js'
 import {redact} from '../redact.js'
-import {probeSecretService} from './dbus-probe.js'
 
 export const KEYRING_SERVICE = 'codika'
 
@@ -87,6 +86,7 @@ export function openKeyring(env: NodeJS.ProcessEnv = process.env): Promise<Keyri
   opened ??= (async (): Promise<KeyringAccess> => {
     const secretService = process.platform === 'linux' || process.platform === 'freebsd'
     if (secretService) {
+      const {probeSecretService} = await import('./dbus-probe.js')
       const probe = await probeSecretService(KEYRING_PROBE_TIMEOUT_MS, env)
       if (!probe.ok) return {unavailable: probe.reason}
     }
