@@ -40,6 +40,12 @@ export function sessionBusSocket(env: NodeJS.ProcessEnv = process.env): {path: s
   return {reason: `the D-Bus session bus address is not a local socket (${address.split(',')[0]})`}
 }
 
+/** Is there a socket where the session bus should be? (Cheap: no connection is made.) */
+export function sessionBusPresent(env: NodeJS.ProcessEnv = process.env): boolean {
+  const bus = sessionBusSocket(env)
+  return 'path' in bus && (bus.path.startsWith('\0') || existsSync(bus.path))
+}
+
 function unescapeValue(value: string): string {
   try {
     return decodeURIComponent(value)

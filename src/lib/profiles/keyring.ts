@@ -85,17 +85,23 @@ let opened: Promise<KeyringAccess> | undefined
 export function openKeyring(env: NodeJS.ProcessEnv = process.env): Promise<KeyringAccess> {
   opened ??= (async (): Promise<KeyringAccess> => {
     const secretService = process.platform === 'linux' || process.platform === 'freebsd'
+    const load = () =>
+      import('@napi-rs/keyring').then(
+        (module) => module,
+        () => undefined,
+      )
+    let native: KeyringModule | undefined
     if (secretService) {
-      const {probeSecretService} = await import('./dbus-probe.js')
+      const {probeSecretService, sessionBusPresent} = await import('./dbus-probe.js')
+      // Loading the module takes about as long as the probe's round trips: where a bus is there to answer, both at
+      // once (and where there is none, such as on CI, the module is not loaded at all).
+      const early = sessionBusPresent(env) ? load() : undefined
       const probe = await probeSecretService(KEYRING_PROBE_TIMEOUT_MS, env)
       if (!probe.ok) return {unavailable: probe.reason}
-    }
-    let native: KeyringModule
-    try {
-      native = await import('@napi-rs/keyring')
-    } catch {
+      native = await (early ?? load())
+    } else native = await load()
+    if (!native)
       return {unavailable: `the credential store module has no binary for ${process.platform}-${process.arch}`}
-    }
     return {keyring: nativeKeyring(native, secretService)}
   })()
   return opened
