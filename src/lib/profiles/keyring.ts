@@ -16,6 +16,7 @@
 // The established 3.x client requires `apiKey` in every profile: it cannot read the keys kept in the store
 // (MIGRATING.md). Which store a saved key goes to: CODIKA_CREDENTIAL_STORE and --insecure-storage (storageChoice).
 import {randomBytes} from 'node:crypto'
+import {createRequire} from 'node:module'
 
 import {CodikaError, usageError} from '../errors.js'
 import {redact} from '../redact.js'
@@ -85,26 +86,33 @@ let opened: Promise<KeyringAccess> | undefined
 export function openKeyring(env: NodeJS.ProcessEnv = process.env): Promise<KeyringAccess> {
   opened ??= (async (): Promise<KeyringAccess> => {
     const secretService = process.platform === 'linux' || process.platform === 'freebsd'
-    const load = () =>
-      import('@napi-rs/keyring').then(
-        (module) => module,
-        () => undefined,
-      )
     let native: KeyringModule | undefined
     if (secretService) {
       const {probeSecretService, sessionBusPresent} = await import('./dbus-probe.js')
-      // Loading the module takes about as long as the probe's round trips: where a bus is there to answer, both at
-      // once (and where there is none, such as on CI, the module is not loaded at all).
-      const early = sessionBusPresent(env) ? load() : undefined
-      const probe = await probeSecretService(KEYRING_PROBE_TIMEOUT_MS, env)
+      const probing = probeSecretService(KEYRING_PROBE_TIMEOUT_MS, env)
+      // The module loads while the bus answers the probe; where there is no bus at all (CI), it is not loaded.
+      if (sessionBusPresent(env)) native = loadNative()
+      const probe = await probing
       if (!probe.ok) return {unavailable: probe.reason}
-      native = await (early ?? load())
-    } else native = await load()
+      native ??= loadNative()
+    } else native = loadNative()
     if (!native)
       return {unavailable: `the credential store module has no binary for ${process.platform}-${process.arch}`}
     return {keyring: nativeKeyring(native, secretService)}
   })()
   return opened
+}
+
+/**
+ * The native module, or undefined when it has no binary here. Required rather than imported: it is CommonJS, and
+ * import() would first scan its source for named exports, which costs more than loading the binary itself.
+ */
+function loadNative(): KeyringModule | undefined {
+  try {
+    return createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule
+  } catch {
+    return undefined
+  }
 }
 
 function nativeKeyring(native: KeyringModule, secretService: boolean): Keyring {
