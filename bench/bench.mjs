@@ -3,10 +3,11 @@
 //
 // Environment: BENCH_RUNS (timed runs per side, default 20, at least 10 counts as a result), BENCH_WARMUP (2),
 // BENCH_MEMORY_RUNS (3), BENCH_REQUESTS (requests per load phase, 500), BENCH_CONCURRENCY (16),
-// BENCH_PREFILL (stored keys for the load case, 10000), BENCH_LOAD_ROUNDS (2), BENCH_CASES (e.g. "1,2", or profile-list; the
-// profile-name listing that completion runs on each TAB is the case "list-names").
-import {spawn} from 'node:child_process'
-import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+// BENCH_PREFILL (stored keys for the load case, 10000), BENCH_LOAD_ROUNDS (2), BENCH_CASES (e.g. "1,2"). Named cases:
+// "list-names" (the profile-name listing completion runs on each TAB), "profile-list" (10,000 profiles), and 5 (keys
+// in the system credential store against keys in the file, in a private D-Bus session with gnome-keyring).
+import {spawn, spawnSync} from 'node:child_process'
+import {copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Agent, request} from 'node:http'
 import {cpus, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -30,7 +31,7 @@ const REQUESTS = setting('BENCH_REQUESTS', 500)
 const CONCURRENCY = setting('BENCH_CONCURRENCY', 16)
 const PREFILL = setting('BENCH_PREFILL', 10_000, 100)
 const LOAD_ROUNDS = setting('BENCH_LOAD_ROUNDS', 2)
-const CASES = new Set((process.env.BENCH_CASES ?? '1,2,list-names,profile-list,3,4').split(',').map((c) => c.trim()))
+const CASES = new Set((process.env.BENCH_CASES ?? '1,2,list-names,profile-list,3,4,5').split(',').map((c) => c.trim()))
 
 const SCOPES = ['deploy:use-case', 'workflows:trigger']
 const CREATE_KEY_PATH = '/createorganizationapikeypublic'
@@ -51,13 +52,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void clea
 
 /**
  * The environment of every measured process: none of the caller's codika, proxy, debug or Node settings (they would
- * change what is measured), and HOME and the XDG folders inside the bench's temp folder, never the real home.
+ * change what is measured), and HOME and the XDG folders inside the bench's temp folder, never the real home. Never
+ * the user's credential store either: keys go to the file and the D-Bus session bus is a dead address, unless case 5
+ * gives its private session.
  */
 function cleanEnv(extra = {}) {
   const env = {}
   for (const [k, v] of Object.entries(process.env)) {
     if (
-      /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$|NODE_OPTIONS$|npm_)/i.test(
+      /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$|NODE_OPTIONS$|npm_|DBUS_|DISPLAY$|WAYLAND_DISPLAY$|GNOME_KEYRING_)/i.test(
         k,
       )
     )
@@ -70,6 +73,8 @@ function cleanEnv(extra = {}) {
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_DATA_HOME: join(home, 'data'),
     XDG_CACHE_HOME: join(home, 'cache'),
+    CODIKA_CREDENTIAL_STORE: 'file',
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-session-bus')}`,
     ...extra,
   }
 }
@@ -330,6 +335,109 @@ async function createKeyCase(template) {
         expect: /cko_/,
       },
     )
+  } finally {
+    await sandbox.stop()
+  }
+}
+
+// ---- Case 5: keys in the system credential store against keys in the file -------------------
+
+const hasCommand = (command) => spawnSync('sh', ['-c', 'command -v "$1" >/dev/null 2>&1', 'sh', command]).status === 0
+
+/**
+ * A private D-Bus session with an unlocked gnome-keyring whose home is in the bench's temp folder (never the user's
+ * store); it lives as long as its stdin is open. Resolves with its bus address, or undefined without the programs.
+ */
+async function privateKeyring() {
+  if (!['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon'].every(hasCommand)) return undefined
+  const keyringHome = join(work, 'keyring-home')
+  mkdirSync(keyringHome, {recursive: true})
+  const script = [
+    'eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null',
+    'for i in $(seq 100); do',
+    '  dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets >/dev/null 2>&1 && break',
+    '  sleep 0.1',
+    'done',
+    'printf "%s\\n" "$DBUS_SESSION_BUS_ADDRESS"',
+    'exec cat >/dev/null',
+  ].join('\n')
+  const child = spawn('dbus-run-session', ['--', 'sh', '-c', script], {
+    env: {PATH: process.env.PATH, HOME: keyringHome, XDG_DATA_HOME: join(keyringHome, 'data')},
+    stdio: ['pipe', 'pipe', 'ignore'],
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  cleanups.push(async () => {
+    child.stdin.end()
+    await exited
+  })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d
+      if (out.includes('\n')) resolve(out.split('\n')[0])
+    })
+    child.once('exit', (code) => reject(new Error(`the private keyring session ended (${code})`)))
+  })
+}
+
+/**
+ * `whoami` and `create-key` end to end with the caller's key in the store (and, for create-key, the new key saved
+ * there) against the same with the keys in the file, in one private session; reported as the keyring/file ratio.
+ */
+async function keyringCases(template) {
+  const address = await privateKeyring()
+  if (!address) {
+    process.stderr.write('bench: case 5 skipped: needs dbus-run-session, dbus-send and gnome-keyring-daemon\n')
+    return []
+  }
+  const sandbox = await startSandboxProcess(template, 'case5')
+  try {
+    const bus = {DBUS_SESSION_BUS_ADDRESS: address}
+    // One profile folder per side, holding the owner key as the active profile: in the store, or in the file.
+    const folders = {}
+    for (const [side, storage] of [
+      ['keyring', 'keyring'],
+      ['file', 'file'],
+    ]) {
+      const config = join(work, `case5-${side}`)
+      await run(
+        [BIN, 'login', '--api-key', template.ownerKey, '--base-url', sandbox.url, '--name', 'owner', '--json'],
+        {
+          env: cleanEnv({...bus, XDG_CONFIG_HOME: config, CODIKA_CREDENTIAL_STORE: storage}),
+          expect: new RegExp(`"keyStore": "${storage}"`),
+        },
+      )
+      folders[side] = config
+    }
+    const whoami = (side) => ({
+      label: `codika whoami (key in the ${side === 'keyring' ? 'store' : 'file'})`,
+      args: [BIN, 'whoami', '--json'],
+      expect: /"verified": true/,
+      prepare: async () => ({env: cleanEnv({...bus, XDG_CONFIG_HOME: folders[side]})}),
+    })
+    let n = 0
+    const createKey = (side) => ({
+      label: `codika organization create-key (keys in the ${side === 'keyring' ? 'store' : 'file'})`,
+      args: [
+        BIN,
+        ...['organization', 'create-key', '--organization-id', template.organizationId, '--name', 'Bench Key'],
+        ...['--scopes', SCOPES.join(','), '--json'],
+      ],
+      expect: /cko_/,
+      // A fresh copy of the side's profile folder each run: the caller's key read from there, the new key saved there.
+      prepare: async () => {
+        const config = join(work, `case5-run-${n++}`)
+        cpSync(folders[side], config, {recursive: true})
+        return {
+          env: cleanEnv({...bus, XDG_CONFIG_HOME: config, CODIKA_CREDENTIAL_STORE: side}),
+          cleanup: async () => rmSync(config, {recursive: true, force: true}),
+        }
+      },
+    })
+    return [
+      await compare('whoami, keyring vs file', whoami('keyring'), whoami('file')),
+      await compare('create-key, keyring vs file', createKey('keyring'), createKey('file')),
+    ]
   } finally {
     await sandbox.stop()
   }
@@ -662,9 +770,10 @@ async function main() {
     )
   }
   if (CASES.has('profile-list')) results.profileList = await profileListCase()
-  if (CASES.has('3') || CASES.has('4')) {
+  if (CASES.has('3') || CASES.has('4') || CASES.has('5')) {
     const small = await prepareDataFile(join(work, 'small.db'), 100)
     if (CASES.has('3')) results.startup.push(await createKeyCase(small))
+    if (CASES.has('5')) results.startup.push(...(await keyringCases(small)))
     if (CASES.has('4')) {
       process.stderr.write(`bench: storing ${PREFILL} keys\n`)
       const large = await prepareDataFile(join(work, 'large.db'), PREFILL)

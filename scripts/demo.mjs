@@ -1,8 +1,12 @@
 // `npm run demo`: the main job end to end on the embedded sandbox, with throw-away data and profile folders.
 // Starts `codika sandbox start --port 0`, then runs the real CLI: login, organization create,
 // organization create-key, whoami with the new key, profile list; stops the sandbox; exits 0 only if all passed.
+//
+// Never the user's credential store: on Linux with dbus-run-session and gnome-keyring-daemon, the demo runs itself
+// again inside a private D-Bus session with a keyring of its own (thrown away with the rest), so the keys go to a
+// store as they would on a desktop; elsewhere they go to the throw-away profile file (CODIKA_CREDENTIAL_STORE=file).
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
@@ -13,7 +17,47 @@ const {redact} = await import(new URL('../dist/lib/redact.js', import.meta.url).
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
-const home = mkdtempSync(join(tmpdir(), 'codika-demo-'))
+const inPrivateSession = process.env.CODIKA_DEMO_HOME !== undefined
+const home = process.env.CODIKA_DEMO_HOME ?? mkdtempSync(join(tmpdir(), 'codika-demo-'))
+
+const hasCommand = (command) => spawnSync('sh', ['-c', 'command -v "$1" >/dev/null 2>&1', 'sh', command]).status === 0
+if (
+  !inPrivateSession &&
+  process.platform === 'linux' &&
+  ['dbus-run-session', 'gnome-keyring-daemon'].every(hasCommand)
+) {
+  // The daemon's home is the demo's: its keyring files go where everything else of the demo goes.
+  const keyringHome = join(home, 'keyring-home')
+  mkdirSync(keyringHome)
+  const script = 'eval "$(printf demo | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null; exec "$0" "$1"'
+  // No runtime folder or display of the user's session: the private one has neither.
+  const outside = {...process.env}
+  for (const name of ['XDG_RUNTIME_DIR', 'DISPLAY', 'WAYLAND_DISPLAY']) delete outside[name]
+  const session = spawn(
+    'dbus-run-session',
+    ['--', 'sh', '-c', script, process.execPath, fileURLToPath(import.meta.url)],
+    {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      env: {
+        ...outside,
+        CODIKA_DEMO_HOME: home,
+        // gnome-keyring keeps its files in the data folder and its sockets in the cache folder (without a runtime one).
+        HOME: keyringHome,
+        XDG_DATA_HOME: join(keyringHome, 'data'),
+        XDG_CACHE_HOME: join(keyringHome, 'cache'),
+        XDG_CONFIG_HOME: join(keyringHome, 'config'),
+      },
+    },
+  )
+  const exited = new Promise((resolve) => session.once('exit', (code) => resolve(code)))
+  // The bus daemon's own remarks (about fd limits when run as root, say) are not the demo's.
+  for await (const line of createInterface({input: session.stderr}))
+    if (!/^dbus(-daemon)?\[\d+\]:/.test(line)) process.stderr.write(`${line}\n`)
+  const status = await exited
+  rmSync(home, {recursive: true, force: true})
+  process.exit(status ?? 1)
+}
+
 const env = {
   ...process.env,
   XDG_CONFIG_HOME: join(home, 'config'),
@@ -23,6 +67,9 @@ const env = {
   CODIKA_API_KEY: '',
   CODIKA_BASE_URL: '',
   CODIKA_PROFILE: '',
+  // In the private session: the default, the system store where one works. Elsewhere: the throw-away file only.
+  CODIKA_CREDENTIAL_STORE: inPrivateSession ? 'auto' : 'file',
+  ...(inPrivateSession ? {} : {DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-session-bus')}`}),
 }
 const bold = (t) => (process.stdout.isTTY && !('NO_COLOR' in process.env) ? `\u001B[1m${t}\u001B[22m` : t)
 
@@ -46,6 +93,11 @@ function step(title, args, {json = false} = {}) {
 async function startSandbox() {
   const args = ['sandbox', 'start', '--port', '0', '--data', join(home, 'sandbox.db'), '--json']
   console.log(`${bold('▶ Start a sandbox')} (throw-away data in ${home})\n$ codika ${args.join(' ')}`)
+  console.log(
+    inPrivateSession
+      ? 'keys go to a throw-away system credential store (a private D-Bus session with its own gnome-keyring)'
+      : 'keys go to the throw-away profile file (no private credential store on this machine)',
+  )
   sandbox = spawn(process.execPath, [bin, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],

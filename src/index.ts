@@ -31,8 +31,9 @@ export type {
   VerifyApiKeyData,
 } from './lib/api/contract.js'
 
-// Which key and which URL (SPEC.md's table), and where they came from.
-export {describeKeySource, describeUrlSource, resolveCredentials} from './lib/credentials.js'
+// Which key and which URL (SPEC.md's table), and where they came from. loadCredentials also reads a profile's key
+// from the system credential store; resolveCredentials only takes keys kept in the file.
+export {describeKeySource, describeUrlSource, loadCredentials, resolveCredentials} from './lib/credentials.js'
 export type {CredentialInput, Credentials, KeySource, UrlSource} from './lib/credentials.js'
 
 // The profile file. Plugins should only read it (ProfileStore#read, or this.store in a command): the file is
@@ -41,6 +42,7 @@ export type {CredentialInput, Credentials, KeySource, UrlSource} from './lib/cre
 export {ProfileStore} from './lib/profiles/store.js'
 export {configPath} from './lib/profiles/paths.js'
 export type {Profile, ProfileFile} from './lib/profiles/types.js'
+export type {KeyLocation, KeyringRef, StorageChoice} from './lib/profiles/keyring.js'
 
 // The scope catalogue.
 export {

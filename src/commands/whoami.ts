@@ -37,7 +37,7 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
     // PlatformCommand warns from the cached expiry; the platform's own date covers keys that are not saved.
     const warnedAlready = this.warnings.length > 0
     const facts = sourceFacts(credentials)
-    const cached = cachedDetails(credentials, () => this.store.read())
+    const cached = await cachedDetails(credentials, this.store)
     this.unverified = {
       verified: false,
       ...facts,

@@ -2,6 +2,7 @@
 import {PRODUCTION_BASE_URL} from './api/contract.js'
 import {FETCH_BLOCKED_PORTS, keyHeaderProblem, portOf} from './api/transport-rules.js'
 import {CodikaError, usageError} from './errors.js'
+import type {ProfileStore} from './profiles/store.js'
 import type {Profile, ProfileFile} from './profiles/types.js'
 
 export type KeySource = 'flag' | 'profile-flag' | 'env' | 'env-profile' | 'active-profile'
@@ -64,16 +65,30 @@ export function isProduction(baseUrl: string): boolean {
   return baseUrl.replace(/\/+$/, '') === PRODUCTION_BASE_URL
 }
 
+/** The key of a profile kept in the file; one kept in the system credential store needs `loadCredentials`. */
+function keyInFile(name: string, profile: Profile): string {
+  if (typeof profile.apiKey === 'string' && profile.apiKey !== '') return profile.apiKey
+  throw new CodikaError('KEYRING_UNAVAILABLE', `The key of profile "${name}" is kept in the system credential store.`, {
+    hint: 'Resolve it with loadCredentials (or this.credentials() in a command), which reads the store.',
+  })
+}
+
 /**
  * Resolves the key and the URL. `readFile` is called only when a profile is needed,
- * so a command given --api-key and --api-url never touches the profile file.
+ * so a command given --api-key and --api-url never touches the profile file. `keyOf` gives the key of the profile
+ * that the key comes from (by default the one in the file).
  */
 export function resolveCredentials(
   input: CredentialInput,
   readFile: () => ProfileFile,
   env: NodeJS.ProcessEnv = process.env,
+  keyOf: (name: string, profile: Profile) => string = keyInFile,
 ): Credentials {
-  const credentials = chooseCredentials(input, readFile, env)
+  return sendable(chooseCredentials(input, readFile, env, keyOf))
+}
+
+/** The credentials, when their key can travel in an HTTP header; a usage error naming where it came from otherwise. */
+function sendable(credentials: Credentials): Credentials {
   const problem = keyHeaderProblem(credentials.apiKey)
   if (problem)
     throw usageError(
@@ -91,7 +106,12 @@ function keyOrigin(c: Credentials): string {
   return `profile "${c.profileName}"`
 }
 
-function chooseCredentials(input: CredentialInput, readFile: () => ProfileFile, env: NodeJS.ProcessEnv): Credentials {
+function chooseCredentials(
+  input: CredentialInput,
+  readFile: () => ProfileFile,
+  env: NodeJS.ProcessEnv,
+  keyOf: (name: string, profile: Profile) => string,
+): Credentials {
   const envKey = nonEmpty(env.CODIKA_API_KEY)
   const envUrl = nonEmpty(env.CODIKA_BASE_URL)
   const envProfile = nonEmpty(env.CODIKA_PROFILE)
@@ -118,7 +138,7 @@ function chooseCredentials(input: CredentialInput, readFile: () => ProfileFile, 
     const profile = named(input.profile, 'from --profile')
     const fromFlag = input.apiKey !== undefined
     return {
-      apiKey: fromFlag ? input.apiKey!.trim() : profile.apiKey,
+      apiKey: fromFlag ? input.apiKey!.trim() : keyOf(input.profile, profile),
       keySource: fromFlag ? 'flag' : 'profile-flag',
       profileName: fromFlag ? undefined : input.profile,
       profile: fromFlag ? undefined : profile,
@@ -142,12 +162,36 @@ function chooseCredentials(input: CredentialInput, readFile: () => ProfileFile, 
       'Run `codika login`, pass --api-key, set CODIKA_API_KEY, or choose a profile with --profile.',
     )
   return {
-    apiKey: profile.apiKey,
+    apiKey: keyOf(name, profile),
     keySource: envProfile === undefined ? 'active-profile' : 'env-profile',
     profileName: name,
     profile,
     ...urlFrom(flagUrl, envUrlChecked(), profile, name),
   }
+}
+
+/**
+ * resolveCredentials, with the key of a profile read from wherever it is kept: the file, or the system credential
+ * store (read only when that profile is the one giving the key).
+ */
+export async function loadCredentials(
+  input: CredentialInput,
+  store: ProfileStore,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Credentials> {
+  let stored: {name: string; profile: Profile} | undefined
+  const credentials = resolveCredentials(
+    input,
+    () => store.read(),
+    env,
+    (name, profile) => {
+      if (typeof profile.apiKey === 'string' && profile.apiKey !== '') return profile.apiKey
+      stored = {name, profile}
+      return ''
+    },
+  )
+  if (stored) credentials.apiKey = await store.profileKey(stored.name, stored.profile)
+  return sendable(credentials)
 }
 
 function fallbackProfile(

@@ -20,8 +20,11 @@ import {join, relative, sep} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
+import {writeConfig} from '../helpers/assertions.js'
 import {BIN, cleanEnv, ROOT, tempHome} from '../helpers/cli.js'
-import {type FakePlatform, startFakePlatform} from '../helpers/fake-platform.js'
+import {type FakePlatform, json, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
+import {KEYRING_TOOLS, startPrivateKeyring} from '../helpers/keyring.js'
+import {skipUnless} from '../helpers/tools.js'
 import {readHeader} from '../../src/lib/oclif/bundle.cjs'
 
 // Preloaded into the CLI: records every ES module resolved (a resolve hook) and every CommonJS module required.
@@ -38,6 +41,9 @@ const HEAVY: ReadonlyArray<[string, RegExp]> = [
   // What @oclif/table renders with.
   ['ink', /\/node_modules\/ink\//],
   ['react', /\/node_modules\/react\//],
+  // The system credential store: only where a key is read from it or written to it.
+  ['@napi-rs/keyring', /\/node_modules\/@napi-rs\/keyring/],
+  ['the D-Bus probe', /\/(dist|src)\/lib\/profiles\/dbus-probe\./],
 ]
 
 interface TracedRun {
@@ -172,7 +178,10 @@ describe('start-up: quick commands load nothing heavy', () => {
       [],
       'no schema compiled at run time',
     )
-    assertLoadsNone(run, ['undici', 'the sandbox', 'node-sqlite3-wasm', '@inquirer', '@oclif/table', 'ink', 'react'])
+    assertLoadsNone(run, [
+      ...['undici', 'the sandbox', 'node-sqlite3-wasm', '@inquirer', '@oclif/table', 'ink', 'react'],
+      ...['@napi-rs/keyring', 'the D-Bus probe'],
+    ])
   })
 
   it('with a proxy configured, create-key loads undici for its proxy agent', async () => {
@@ -185,6 +194,66 @@ describe('start-up: quick commands load nothing heavy', () => {
     assert.equal(platform.requestsTo('startup-proxy').length, 1)
     assert.ok(loaded(run, /\/node_modules\/undici\//).length > 0, 'undici sent the request')
   })
+})
+
+describe('start-up: the credential store loads only where a key is read or written there', () => {
+  const everything = () => HEAVY.map(([name]) => name)
+  it('neither --help, a topic, nor the completion script loads it', async () => {
+    for (const args of [['--help'], ['profile', '--help'], ['login', '--help'], ['autocomplete', 'script', 'bash']]) {
+      const run = await traced(args, {CODIKA_CREDENTIAL_STORE: 'auto'})
+      assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`)
+      assertLoadsNone(run, everything())
+    }
+  })
+
+  it('a key kept in the file is read without it, and listing profiles needs it never', async () => {
+    const url = platform.route('keyring-file', (_req, res) => json(res, 200, okEnvelope({type: 'personal-api-key'})))
+    const profiles = join(home.home, 'file-profiles')
+    const env = {XDG_CONFIG_HOME: join(profiles, 'config'), CODIKA_CREDENTIAL_STORE: 'auto'}
+    writeConfig(profiles, {
+      activeProfile: 'plain',
+      profiles: {
+        plain: {apiKey: 'ckp_FileKey0123456789abcdef', type: 'personal-api-key', baseUrl: url},
+        stored: {
+          type: 'personal-api-key',
+          keyring: {service: 'codika', account: 'stored/0123456789ab'},
+          maskedKey: 'ckp_Stor…abcd',
+        },
+      },
+    })
+    for (const args of [['whoami'], ['profile', 'list'], ['profile', 'show', 'stored']]) {
+      const run = await traced(args, env)
+      assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`)
+      assertLoadsNone(run, ['@napi-rs/keyring', 'the D-Bus probe'])
+    }
+  })
+
+  it('without a D-Bus session, saving a key probes the bus but never loads the native module', async () => {
+    const run = await traced(['login', '--api-key', 'ckp_NoBus0123456789abcdef', '--skip-verify', '--json'], {
+      CODIKA_CREDENTIAL_STORE: 'auto',
+      XDG_CONFIG_HOME: join(home.home, 'no-bus'),
+    })
+    assert.equal(run.code, 0, run.stderr)
+    assert.ok(loaded(run, /\/lib\/profiles\/dbus-probe\.js$/).length > 0, 'the probe ran')
+    assertLoadsNone(run, ['@napi-rs/keyring'])
+  })
+
+  it(
+    'the control: saving a key where a store answers loads it',
+    {skip: skipUnless(KEYRING_TOOLS, 'the control runs in a private gnome-keyring')},
+    async (t) => {
+      const store = await startPrivateKeyring()
+      t.after(() => store.close())
+      const run = await traced(['login', '--api-key', 'ckp_WithBus0123456789abcdef', '--skip-verify', '--json'], {
+        CODIKA_CREDENTIAL_STORE: 'auto',
+        DBUS_SESSION_BUS_ADDRESS: store.address,
+        XDG_CONFIG_HOME: join(home.home, 'with-bus'),
+      })
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(JSON.parse(run.stdout).keyStore, 'keyring')
+      assert.ok(loaded(run, /\/node_modules\/@napi-rs\/keyring\/index\.js$/).length > 0, 'the module was loaded')
+    },
+  )
 })
 
 describe('start-up: @oclif/core from the bundle', () => {

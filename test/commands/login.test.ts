@@ -100,6 +100,7 @@ describe('login: verified', {concurrency: true}, () => {
       profile: 'acme-corp',
       action: 'created',
       maskedKey: 'cko_AbCd…wxyz',
+      keyStore: 'file',
       baseUrl: url,
       warnings: [],
     })

@@ -30,7 +30,7 @@ it(`lists ${COUNT} profiles, aligned, within 30 s`, async () => {
   assert.equal(result.code, 0, `exit ${result.code} after ${Date.now() - started} ms: ${result.stderr}`)
   const lines = result.stdout.trimEnd().split('\n')
   assert.equal(lines.length, COUNT + 1, 'a header and one line per profile')
-  assert.match(lines[0], /^ {6}NAME {2,}ORGANIZATION {2,}TYPE {2,}KEY {2,}EXPIRES$/)
+  assert.match(lines[0], /^ {6}NAME {2,}ORGANIZATION {2,}TYPE {2,}KEY {2,}STORED {2,}EXPIRES$/)
   // Aligned: the KEY column starts at the same display column on every line (wide characters count double).
   const keyColumn = (line: string) => {
     const at = line.search(/cko_/)

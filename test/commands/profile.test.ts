@@ -74,6 +74,7 @@ describe('profile list', {concurrency: true}, () => {
           active: true,
           type: 'org-api-key',
           maskedKey: 'cko_Acme…AAAA',
+          keyStore: 'file',
           keyPrefix: 'cko_AcmeKey0',
           keyName: 'CI Deploy Key',
           organizationId: 'org_1',
@@ -89,6 +90,7 @@ describe('profile list', {concurrency: true}, () => {
           active: false,
           type: 'org-api-key',
           maskedKey: 'cko_OldK…CCCC',
+          keyStore: 'file',
           organizationId: 'org_2',
           expiresAt: '2020-01-01T00:00:00.000Z',
           expiryStatus: 'expired',
@@ -99,6 +101,7 @@ describe('profile list', {concurrency: true}, () => {
           active: false,
           type: 'personal-api-key',
           maskedKey: 'ckp_Sand…etBB',
+          keyStore: 'file',
           keyName: 'Jane',
           expiresAt: SOON,
           expiryStatus: 'expiring',
@@ -110,21 +113,21 @@ describe('profile list', {concurrency: true}, () => {
     })
   })
 
-  it('the table: name, active mark, organization, type, masked key, expiry, URL when not production; plain when piped', async () => {
+  it('the table: name, active mark, organization, type, masked key, where it is stored, expiry, URL when not production; plain when piped', async () => {
     const result = await ok(home(), ['profile', 'list'])
     const lines = result.stdout.trimEnd().split('\n')
-    assert.match(lines[0], /^\s+NAME\s+ORGANIZATION\s+TYPE\s+KEY\s+EXPIRES\s+URL$/)
+    assert.match(lines[0], /^\s+NAME\s+ORGANIZATION\s+TYPE\s+KEY\s+STORED\s+EXPIRES\s+URL$/)
     const row = (name: string) =>
       lines.find((l) => l.includes(` ${name} `)) ?? assert.fail(`no row for ${name}:\n${result.stdout}`)
     assert.match(
       row('acme-corp'),
-      /^\s+\*\s+acme-corp\s+Acme Corp \(org_1\)\s+org-api-key\s+cko_Acme…AAAA\s+1\/1\/2099\s*$/,
+      /^\s+\*\s+acme-corp\s+Acme Corp \(org_1\)\s+org-api-key\s+cko_Acme…AAAA\s+file\s+1\/1\/2099\s*$/,
     )
     assert.match(
       row('sandbox'),
-      /^\s+sandbox\s+-\s+personal-api-key\s+ckp_Sand…etBB\s+\S+ \(3d left\)\s+http:\/\/127\.0\.0\.1:8787$/,
+      /^\s+sandbox\s+-\s+personal-api-key\s+ckp_Sand…etBB\s+file\s+\S+ \(3d left\)\s+http:\/\/127\.0\.0\.1:8787$/,
     )
-    assert.match(row('old-key'), /^\s+old-key\s+org_2\s+org-api-key\s+cko_OldK…CCCC\s+1\/1\/2020 EXPIRED\s*$/)
+    assert.match(row('old-key'), /^\s+old-key\s+org_2\s+org-api-key\s+cko_OldK…CCCC\s+file\s+1\/1\/2020 EXPIRED\s*$/)
     assert.ok(!result.stdout.includes('\u001B['), 'no colour when stdout is not a terminal')
     assert.equal(result.stderr, '')
   })
@@ -142,7 +145,7 @@ describe('profile list', {concurrency: true}, () => {
     const table = await ok(h, ['profile', 'list'], env)
     assert.match(
       table.stdout,
-      /^\s+env\s+\[env\]\s+CODIKA_API_KEY\s+admin-api-key\s+cka_EnvK…DDDD\s+-\s+http:\/\/127\.0\.0\.1:9999$/m,
+      /^\s+env\s+\[env\]\s+CODIKA_API_KEY\s+admin-api-key\s+cka_EnvK…DDDD\s+-\s+-\s+http:\/\/127\.0\.0\.1:9999$/m,
     )
     assert.match(table.stdout, /CODIKA_API_KEY is set: commands in this shell use it, not the active profile\./)
     const doc = onlyJson(await ok(h, ['profile', 'list', '--json'], env))
@@ -371,7 +374,14 @@ describe('compatibility with the established client’s file', {concurrency: tru
     const doc = onlyJson(await ok(h, ['profile', 'list', '--json']))
     assert.equal(doc.activeProfile, null)
     assert.deepEqual(doc.profiles, [
-      {name: 'bare', active: false, type: 'org-api-key', maskedKey: 'cko_Acme…AAAA', baseUrl: 'https://api.codika.io'},
+      {
+        name: 'bare',
+        active: false,
+        type: 'org-api-key',
+        maskedKey: 'cko_Acme…AAAA',
+        keyStore: 'file',
+        baseUrl: 'https://api.codika.io',
+      },
     ])
     await ok(h, ['use', 'bare'])
     assert.deepEqual(readConfig(h), {activeProfile: 'bare', profiles: {bare: {apiKey: ACME_KEY, type: 'org-api-key'}}})

@@ -6,15 +6,17 @@ import {join} from 'node:path'
 import {after, it} from 'node:test'
 
 import {cleanEnv, ROOT, tempHome} from '../helpers/cli.js'
+import {KEYRING_TOOLS, startPrivateKeyring} from '../helpers/keyring.js'
+import {hasCommand, skipUnless} from '../helpers/tools.js'
 
 const {home, cleanup} = tempHome('codika-demo-test-')
 after(cleanup)
 
-it('npm run demo: sandbox, login, organization create, create-key, whoami with the new key, profile list; exit 0', async () => {
-  // The script itself, not `npm run demo`: that would rebuild dist/ under the other test files' feet.
+/** The script itself, not `npm run demo`: that would rebuild dist/ under the other test files' feet. */
+async function runDemo(env: Record<string, string | undefined> = {}) {
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.mjs')], {
     cwd: ROOT,
-    env: cleanEnv(home),
+    env: cleanEnv(home, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
@@ -24,7 +26,11 @@ it('npm run demo: sandbox, login, organization create, create-key, whoami with t
   const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   clearTimeout(timer)
+  return {code, stdout, stderr}
+}
 
+it('npm run demo: sandbox, login, organization create, create-key, whoami with the new key, profile list; exit 0', async () => {
+  const {code, stdout, stderr} = await runDemo()
   assert.equal(code, 0, `stdout:\n${stdout}\nstderr:\n${stderr}`)
   const steps = [...stdout.matchAll(/^▶ (.+)$/gm)].map((m) => m[1])
   assert.match(steps[0], /^Start a sandbox \(throw-away data in \S+\)$/)
@@ -47,4 +53,25 @@ it('npm run demo: sandbox, login, organization create, create-key, whoami with t
   const folder = /throw-away data in (\S+)\)/.exec(stdout)?.[1]
   assert.ok(folder && !existsSync(folder), `${folder} was left behind`)
   assert.deepEqual(readdirSync(home), [])
+  // Where the keys went: a throw-away store of its own where this machine can make one, else the throw-away file.
+  const privateStore = process.platform === 'linux' && ['dbus-run-session', 'gnome-keyring-daemon'].every(hasCommand)
+  assert.match(
+    stdout,
+    privateStore ? /keys go to a throw-away system credential store/ : /keys go to the throw-away profile file/,
+  )
+  assert.match(stdout, new RegExp(`^ {2}\\* +org-api-key-ci-deploy-key .* ${privateStore ? 'keyring' : 'file'} `, 'm'))
 })
+
+it(
+  'the demo leaves the credential store of the session it runs in as it found it',
+  {skip: skipUnless(KEYRING_TOOLS, 'the demo is run in a private gnome-keyring')},
+  async (t) => {
+    const store = await startPrivateKeyring()
+    t.after(() => store.close())
+    await store.store('someone-else/000000000000', 'ckp_NotTheDemos0123456789')
+    const {code, stdout, stderr} = await runDemo(store.env)
+    assert.equal(code, 0, `stdout:\n${stdout}\nstderr:\n${stderr}`)
+    assert.equal(await store.count(), 1)
+    assert.equal(await store.secret('someone-else/000000000000'), 'ckp_NotTheDemos0123456789')
+  },
+)

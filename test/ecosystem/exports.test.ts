@@ -28,6 +28,7 @@ describe("import … from 'codika'", () => {
       assert.ok(codika[name as keyof typeof codika], `missing export ${name}`)
     for (const name of [
       'resolveCredentials',
+      'loadCredentials',
       'usageError',
       'toCodikaError',
       'maskKey',

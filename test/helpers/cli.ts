@@ -28,13 +28,17 @@ export interface CliOptions {
  * A clean environment: no CODIKA_* or proxy variables from the caller, HOME and XDG folders in `home`.
  * NODE_ENV is dropped too: the test runner's NODE_ENV=test makes oclif try to load TypeScript sources
  * (slow, and not how a user runs the CLI).
+ *
+ * Never the user's credential store: keys go to the profile file (CODIKA_CREDENTIAL_STORE=file) unless a test says
+ * otherwise, and the D-Bus session bus is a dead address in `home` (without one, libdbus may start a bus of its own),
+ * so that even `auto` finds no store. Tests of the store pass the address of a private session (test/helpers/keyring.ts).
  */
 export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
     // CI variables too: colour libraries turn colour on under CI=true even without a terminal.
     if (
-      /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|COLORTERM$|CI$|CI_|GITHUB_ACTIONS$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$)/i.test(
+      /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|COLORTERM$|CI$|CI_|GITHUB_ACTIONS$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$|DBUS_|DISPLAY$|WAYLAND_DISPLAY$|GNOME_KEYRING_)/i.test(
         k,
       )
     )
@@ -46,6 +50,8 @@ export function cleanEnv(home: string, extra: Record<string, string | undefined>
   env.XDG_DATA_HOME = join(home, 'data')
   env.XDG_CACHE_HOME = join(home, 'cache')
   env.TZ = 'UTC'
+  env.CODIKA_CREDENTIAL_STORE = 'file'
+  env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(home, 'no-session-bus')}`
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k]
     else env[k] = v

@@ -1,7 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
-import {PlatformCommand} from '../../lib/oclif/base-command.js'
 import {KEY_PREFIX_LENGTH, type CreateOrganizationKeyRequest} from '../../lib/api/contract.js'
+import {keyStorageFlags, PlatformCommand} from '../../lib/oclif/base-command.js'
 import {
   createKeyRequest,
   type RecoveredKey,
@@ -16,7 +16,7 @@ export default class OrganizationCreateKey extends PlatformCommand<typeof Organi
 
   static override description = `Needs a personal key (ckp_) or admin key (cka_) with the api-keys:manage scope, held by an admin or owner of the organization. The raw key is shown once and cannot be retrieved again; it is printed even when saving the profile fails.
 
-The new key is saved as the profile "org-api-key-<name>" (with -2, -3, … when taken), pointing at the same URL, and becomes the active profile. Use --no-save on machines that should not keep secrets.
+The new key is saved as the profile "org-api-key-<name>" (with -2, -3, … when taken), pointing at the same URL, and becomes the active profile: the key in the system credential store where one works (else in the profile file, with a notice; --insecure-storage chooses the file). Use --no-save on machines that should not keep secrets.
 
 Available scopes:
 ${scopeHelpTable()}`
@@ -50,13 +50,18 @@ ${scopeHelpTable()}`
       default: true,
       allowNo: true,
     }),
+    ...keyStorageFlags,
   }
 
   async run() {
     const request = createKeyRequest(this.flags)
     const credentials = this.credentials()
-    // The new key must have somewhere to go: an unreadable profile file stops us before anything is sent.
-    if (this.flags.save) this.store.read()
+    // The new key must have somewhere to go: an unreadable profile file, or (with CODIKA_CREDENTIAL_STORE=keyring) a
+    // credential store that cannot be used, stops us before anything is sent.
+    if (this.flags.save) {
+      this.store.read()
+      await this.checkKeyStorage()
+    }
 
     const envelope = await this.withSpinner('Creating organization API key', () => this.createKey(request))
     const {data, requestId} = envelope

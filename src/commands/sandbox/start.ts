@@ -1,6 +1,6 @@
 import {Flags} from '../../lib/oclif/index.js'
 
-import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {BaseCommand, keyStorageFlags} from '../../lib/oclif/base-command.js'
 import {DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
 
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
@@ -31,6 +31,7 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
     data: Flags.string({summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db).'}),
     reset: Flags.boolean({summary: 'Delete the data file first and start empty.'}),
     login: Flags.boolean({summary: 'Save the seeded owner key as the active profile "sandbox".'}),
+    ...keyStorageFlags,
   }
 
   async run(): Promise<void> {
@@ -43,6 +44,7 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
     const {sandboxBanner} = await import('../../lib/screens/sandbox.js')
     const {isLoopbackHost} = await import('../../sandbox/server.js')
     const {port, host, data, reset, login} = this.flags
+    if (login) await this.checkKeyStorage()
     if (!isLoopbackHost(host)) {
       const warning = `Listening on ${host}: other machines can reach this sandbox.`
       this.warn(warning)

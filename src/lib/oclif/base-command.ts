@@ -3,10 +3,12 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {CodikaClient, timeoutFromEnv} from '../api/client.js'
-import {type Credentials, resolveCredentials} from '../credentials.js'
+import {type Credentials, loadCredentials} from '../credentials.js'
 import {debugRequested} from '../debug.js'
 import {CodikaError, type ErrorCode, EXIT} from '../errors.js'
 import {paint, plain, printable} from '../output.js'
+import {openKeyring, type StorageChoice, storageChoice} from '../profiles/keyring.js'
+import {configPath} from '../profiles/paths.js'
 import {describeFileError, ProfileStore} from '../profiles/store.js'
 import {expiryWarning} from '../profiles/expiry.js'
 import {registerArgvSecrets} from './logger.js'
@@ -58,7 +60,35 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected get store(): ProfileStore {
-    return (this.storeInstance ??= new ProfileStore())
+    return (this.storeInstance ??= new ProfileStore(configPath(), {
+      storage: () => this.keyStorage(),
+      warn: (message) => this.warn(message),
+    }))
+  }
+
+  private storageCache?: StorageChoice
+
+  /** Where this run saves a key: --insecure-storage (commands that save keys have it), CODIKA_CREDENTIAL_STORE, auto. */
+  protected keyStorage(): StorageChoice {
+    const flags = this.flags as {'insecure-storage'?: boolean}
+    return (this.storageCache ??= storageChoice(flags['insecure-storage'] ?? false))
+  }
+
+  /**
+   * For a command about to save a key, before it asks for, sends or creates anything: a bad CODIKA_CREDENTIAL_STORE
+   * is exit 2, and with `keyring` a store that cannot be used is exit 1 (the key would have nowhere to go).
+   */
+  protected async checkKeyStorage(): Promise<void> {
+    if (this.keyStorage() !== 'keyring') return
+    const access = await openKeyring()
+    if ('unavailable' in access)
+      throw new CodikaError(
+        'KEYRING_UNAVAILABLE',
+        `CODIKA_CREDENTIAL_STORE=keyring, but the system credential store cannot be used here: ${access.unavailable}.`,
+        {
+          hint: 'Unset CODIKA_CREDENTIAL_STORE (or set it to auto) to fall back to the profile file, or pass --insecure-storage.',
+        },
+      )
   }
 
   /** Runs `work` with a spinner on stderr, only on a TTY and never with --json. */
@@ -204,20 +234,37 @@ export abstract class PlatformCommand<T extends typeof Command> extends BaseComm
     'api-key': Flags.string({summary: 'Override the API key.', helpGroup: 'GLOBAL'}),
   }
 
-  private credentialsCache?: Credentials
+  private resolved?: {credentials: Credentials; expiryWarning?: string} | {error: unknown}
+  private expiryWarned = false
   private readonly clients: CodikaClient[] = []
+
+  // The key is resolved here, where waiting is possible (it may come from the system credential store), so that
+  // credentials() and client() stay synchronous; a failure is kept for credentials() to throw, so that a command
+  // still reports the errors of its own flags first, as it did when the key was resolved on demand.
+  override async init(): Promise<void> {
+    await super.init()
+    const flags = this.flags as {profile?: string; 'api-url'?: string; 'api-key'?: string}
+    try {
+      const credentials = await loadCredentials(
+        {apiKey: flags['api-key'], apiUrl: flags['api-url'], profile: flags.profile},
+        this.store,
+      )
+      registerSecret(credentials.apiKey)
+      this.resolved = {credentials, expiryWarning: await this.expiryWarningFor(credentials)}
+    } catch (error) {
+      this.resolved = {error}
+    }
+  }
 
   /** The key and URL of this run (SPEC.md's table), resolved once. Warns when that key expires soon. */
   protected credentials(): Credentials {
-    if (this.credentialsCache) return this.credentialsCache
-    const flags = this.flags as {profile?: string; 'api-url'?: string; 'api-key'?: string}
-    const c = resolveCredentials({apiKey: flags['api-key'], apiUrl: flags['api-url'], profile: flags.profile}, () =>
-      this.store.read(),
-    )
-    registerSecret(c.apiKey)
-    this.credentialsCache = c
-    this.warnIfExpiring(c)
-    return c
+    const resolved = this.resolved!
+    if ('error' in resolved) throw resolved.error
+    if (!this.expiryWarned) {
+      this.expiryWarned = true
+      if (resolved.expiryWarning) this.warn(resolved.expiryWarning)
+    }
+    return resolved.credentials
   }
 
   /** A client for the resolved credentials; closed when the command ends. */
@@ -238,19 +285,27 @@ export abstract class PlatformCommand<T extends typeof Command> extends BaseComm
     await super.finally(err)
   }
 
-  /** Warns about the key actually in use: its own profile, or a saved profile holding the same key. */
-  private warnIfExpiring(c: Credentials): void {
+  /** The warning about the key actually in use: its own profile, or a saved profile holding the same key. */
+  private async expiryWarningFor(c: Credentials): Promise<string | undefined> {
     let profile = c.profile
     if (!profile) {
       try {
-        profile = Object.values(this.store.read().profiles).find((p) => p.apiKey === c.apiKey)
+        const file = this.store.read()
+        const [holder] = await this.store.keyHolders(file, c.apiKey)
+        profile = holder === undefined ? undefined : file.profiles[holder]
       } catch {
         // an unreadable file is reported by whatever needs it; this warning is a courtesy
       }
     }
-    const warning = expiryWarning(c.profileName, profile?.expiresAt)
-    if (warning) this.warn(warning)
+    return expiryWarning(c.profileName, profile?.expiresAt)
   }
+}
+
+/** The flag of every command that saves a key. */
+export const keyStorageFlags = {
+  'insecure-storage': Flags.boolean({
+    summary: 'Save the key in the profile file in plain text instead of the system credential store.',
+  }),
 }
 
 export {EXIT}

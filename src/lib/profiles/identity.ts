@@ -5,7 +5,8 @@ import {type Credentials, describeKeySource, describeUrlSource, type KeySource, 
 import {CodikaError} from '../errors.js'
 import {maskKey} from '../redact.js'
 import {userAgent} from '../version.js'
-import type {Profile, ProfileFile} from './types.js'
+import type {ProfileStore} from './store.js'
+import type {Profile} from './types.js'
 import {type ExpiryStatus, expiryOf} from './expiry.js'
 
 /** Calls verifyapikey; a 401 becomes KEY_REJECTED (exit 1) with the platform's own message. */
@@ -68,12 +69,15 @@ export function sourceFacts(c: Credentials): SourceFacts {
 }
 
 /** What the file knows about the key in use: its own profile, else a saved profile holding the same key. */
-export function cachedDetails(c: Credentials, read: () => ProfileFile): {name: string; profile: Profile} | undefined {
+export async function cachedDetails(
+  c: Credentials,
+  store: Pick<ProfileStore, 'read' | 'keyHolders'>,
+): Promise<{name: string; profile: Profile} | undefined> {
   if (c.profile && c.profileName) return {name: c.profileName, profile: c.profile}
   try {
-    const file = read()
-    const name = Object.keys(file.profiles).find((n) => file.profiles[n].apiKey === c.apiKey)
-    return name ? {name, profile: file.profiles[name]} : undefined
+    const file = store.read()
+    const [name] = await store.keyHolders(file, c.apiKey)
+    return name === undefined ? undefined : {name, profile: file.profiles[name]}
   } catch {
     // an unreadable file only means there is nothing cached to show
     return undefined

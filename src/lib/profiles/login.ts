@@ -7,7 +7,7 @@ import {profileBaseUrl} from '../organization-keys.js'
 import {maskKey} from '../redact.js'
 import {slugify, uniqueName} from './names.js'
 import type {ProfileStore} from './store.js'
-import type {Profile, ProfileFile} from './types.js'
+import {keyIdentity, type Profile, profileMask, type ProfileFile} from './types.js'
 
 /** A key as typed or piped: trimmed, and nothing inside it that could not go into an HTTP header. */
 export function checkKey(raw: string, from: string): string {
@@ -89,6 +89,11 @@ export function derivedName(profile: Profile): string {
   return slugify(source ?? profile.type)
 }
 
+/** Is this the profile (holding the same key) that the user agreed to replace? */
+export function sameHolder(plan: LoginPlan, confirmed: string | undefined): boolean {
+  return confirmed !== undefined && keyIdentity(plan.existing) === confirmed
+}
+
 export type LoginAction = 'created' | 'refreshed' | 'replaced'
 
 export interface LoginPlan {
@@ -101,32 +106,49 @@ export interface LoginPlan {
 /**
  * Which profile the key goes to. With a name: that one (refreshed when it holds the same key, replaced when it
  * holds another). Without: the profile already holding this key (the active one first), else a new derived name.
+ * `holders` are the profiles that hold the key (ProfileStore#keyHolders: keys may be in the credential store).
  */
-export function planLogin(file: ProfileFile, profile: Profile, name: string | undefined): LoginPlan {
+export function planLogin(
+  file: ProfileFile,
+  profile: Profile,
+  name: string | undefined,
+  holders: readonly string[],
+): LoginPlan {
   if (name !== undefined) {
-    const existing = file.profiles[name]
+    const existing = Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined
     if (!existing) return {name, action: 'created'}
-    return {name, action: existing.apiKey === profile.apiKey ? 'refreshed' : 'replaced', existing}
+    return {name, action: holders.includes(name) ? 'refreshed' : 'replaced', existing}
   }
-  const holders = Object.keys(file.profiles).filter((n) => file.profiles[n].apiKey === profile.apiKey)
   const holder = holders.find((n) => n === file.activeProfile) ?? holders[0]
   if (holder) return {name: holder, action: 'refreshed', existing: file.profiles[holder]}
   const taken = (n: string) => Object.hasOwn(file.profiles, n)
   return {name: uniqueName(derivedName(profile), taken), action: 'created'}
 }
 
+/** planLogin on the file as it is now, with the holders of the key looked up (in the credential store too). */
+export async function planLoginNow(
+  store: ProfileStore,
+  file: ProfileFile,
+  apiKey: string,
+  name: string | undefined,
+  profile: Profile = {apiKey, type: ''},
+): Promise<LoginPlan> {
+  return planLogin(file, profile, name, await store.keyHolders(file, apiKey, name))
+}
+
 /** Refusing to replace a profile that holds another key: exit 2, nothing sent or saved. */
 export function replaceRefused(plan: LoginPlan, asked: boolean) {
   return usageError(
     'PROFILE_EXISTS',
-    `Profile "${plan.name}" holds a different key (${maskKey(plan.existing?.apiKey ?? '')})${asked ? '; it was kept' : ''}.`,
+    `Profile "${plan.name}" holds a different key (${plan.existing ? profileMask(plan.existing) : maskKey('')})${asked ? '; it was kept' : ''}.`,
     `Add --force to replace it, or choose another --name.`,
   )
 }
 
 /**
  * Saves the key under the lock and makes it active. The plan is made again inside the lock (another
- * process may have changed the file since); `mayReplace` says whether a replace is allowed.
+ * process may have changed the file since); `mayReplace` says whether a replace is allowed. The store puts the key
+ * where the storage choice says (the system credential store, or the file) and drops the entry of a replaced key.
  */
 export async function saveLogin(
   store: ProfileStore,
@@ -134,13 +156,17 @@ export async function saveLogin(
   name: string | undefined,
   mayReplace: (plan: LoginPlan) => boolean,
 ): Promise<LoginPlan> {
-  return store.update((file) => {
-    const plan = planLogin(file, profile, name)
-    if (plan.action === 'replaced' && !mayReplace(plan)) throw replaceRefused(plan, false)
-    // A refresh keeps what only the file knows (fields of the established client, a keyId from create-key).
-    // Fields left undefined are dropped by the store when it writes.
-    file.profiles[plan.name] = plan.action === 'refreshed' ? {...plan.existing, ...profile} : profile
-    file.activeProfile = plan.name
-    return plan
-  })
+  return store.update(
+    async (file) => {
+      const plan = await planLoginNow(store, file, profile.apiKey!, name, profile)
+      if (plan.action === 'replaced' && !mayReplace(plan)) throw replaceRefused(plan, false)
+      // A refresh keeps what only the file knows (fields of the established client, a keyId from create-key, the
+      // reference to the key's entry, which the store keeps when it holds this same key).
+      // Fields left undefined are dropped by the store when it writes.
+      file.profiles[plan.name] = plan.action === 'refreshed' ? {...plan.existing, ...profile} : profile
+      file.activeProfile = plan.name
+      return plan
+    },
+    {saves: (plan) => [plan.name]},
+  )
 }

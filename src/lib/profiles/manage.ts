@@ -1,7 +1,8 @@
-// Switching and removing profiles, with the active-profile rules, under the store's lock.
+// Switching, removing and securing profiles, with the active-profile rules, under the store's lock.
 import {usageError} from '../errors.js'
+import type {KeyLocation} from './keyring.js'
 import type {ProfileStore} from './store.js'
-import type {ProfileFile} from './types.js'
+import {keyOnlyIn, type ProfileFile} from './types.js'
 import {profileNotFound, profileView, type ProfileView} from './views.js'
 
 export interface UseResult {
@@ -45,20 +46,65 @@ export async function removeProfile(
   name: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RemoveResult> {
-  targetOf(store.read(), name, env)
+  const {chosenBy} = targetOf(store.read(), name, env)
+  const {removed, wasActive, activeProfile} = await removeProfiles(store, (file) => [targetOf(file, name, env).target])
+  return {success: true, removed: removed[0], wasActive, activeProfile, ...(chosenBy ? {chosenBy} : {})}
+}
+
+/**
+ * Every removal of profiles goes through here: the profiles `select` names go from the file and, once it is written,
+ * their keys' entries from the system credential store (ProfileStore#update deletes the entries the file no longer
+ * names). When the active one goes, the remaining profile first in name order becomes active.
+ */
+export async function removeProfiles(
+  store: ProfileStore,
+  select: (file: ProfileFile) => string[],
+): Promise<{removed: string[]; wasActive: boolean; activeProfile: string | null}> {
   return store.update((file) => {
-    const {target, chosenBy} = targetOf(file, name, env)
-    const wasActive = file.activeProfile === target
-    delete file.profiles[target]
+    const removed = select(file)
+    const wasActive = file.activeProfile !== null && removed.includes(file.activeProfile)
+    for (const name of removed) delete file.profiles[name]
     if (wasActive) file.activeProfile = Object.keys(file.profiles).sort()[0] ?? null
-    return {
-      success: true,
-      removed: target,
-      wasActive,
-      activeProfile: file.activeProfile,
-      ...(chosenBy ? {chosenBy} : {}),
-    }
+    return {removed, wasActive, activeProfile: file.activeProfile}
   })
+}
+
+/** Removes every profile (and every entry of their keys); fields of the file this CLI does not know are kept. */
+export async function removeAllProfiles(store: ProfileStore): Promise<string[]> {
+  return (await removeProfiles(store, (file) => Object.keys(file.profiles))).removed
+}
+
+export interface SecureResult {
+  success: true
+  /** Where the keys are now. */
+  keyStore: KeyLocation
+  /** The profiles whose key moved there. */
+  moved: string[]
+  /** The profiles whose key was there already. */
+  unchanged: string[]
+}
+
+/**
+ * `profile secure`: moves the keys of the named profiles (all when `names` is undefined) into the system credential
+ * store, or with `to: 'file'` back into the profile file. Atomic: the file changes only once every key is where it
+ * goes, and a store that cannot take them changes nothing (exit 1).
+ */
+export async function secureProfiles(
+  store: ProfileStore,
+  names: string[] | undefined,
+  to: KeyLocation,
+): Promise<SecureResult> {
+  const select = (file: ProfileFile) => {
+    for (const name of names ?? []) assertExists(file, name)
+    return names ?? Object.keys(file.profiles)
+  }
+  const file = store.read()
+  const targets = select(file)
+  // Nothing to move: neither the lock nor the store is needed.
+  if (targets.every((name) => keyOnlyIn(file.profiles[name], to)))
+    return {success: true, keyStore: to, moved: [], unchanged: targets}
+  const {moved, unchanged} = await store.moveKeys(select, to)
+  return {success: true, keyStore: to, moved, unchanged}
 }
 
 function targetOf(

@@ -1,4 +1,5 @@
-// The profile file: validated reads, and read-modify-write under a lock with an atomic, fsynced replace.
+// The profile file: validated reads, and read-modify-write under a lock with an atomic, fsynced replace; the keys that
+// go to the system credential store go there before the file names them (keyring.ts has the layout).
 import {
   chmodSync,
   closeSync,
@@ -17,18 +18,55 @@ import {dirname} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CodikaError} from '../errors.js'
+import {maskKey} from '../redact.js'
+import {
+  isKeyringRef,
+  type KeyLocation,
+  type Keyring,
+  type KeyringRef,
+  newKeyringRef,
+  openKeyring,
+  refId,
+  type StorageChoice,
+  storageChoice,
+} from './keyring.js'
 import {configPath} from './paths.js'
-import {emptyProfileFile, type Profile, type ProfileFile} from './types.js'
+import {emptyProfileFile, keyLocation, keyOnlyIn, type Profile, type ProfileFile} from './types.js'
 
 const LOCK_WAIT_MS = 15_000
 /** A lock older than this is left over by a crashed process: no write takes anywhere near as long. */
 const STALE_LOCK_MS = 10_000
 
+export interface ProfileStoreOptions {
+  /** Where a key saved by `update` goes (default: CODIKA_CREDENTIAL_STORE, else auto); asked only when one is saved. */
+  storage?: () => StorageChoice
+  /** Notices for the user: a key kept in plain text for want of a store, an entry that could not be deleted. */
+  warn?: (message: string) => void
+}
+
+/** Profiles whose key is placed even when the file already held it, and where. */
+interface Forced {
+  names: ReadonlySet<string>
+  choice: StorageChoice
+  /** `profile secure`: the command, not CODIKA_CREDENTIAL_STORE, asked for the store. */
+  moving: boolean
+}
+
+/** What `moveKeys` did: the profiles whose key moved, and those whose key was there already. */
+export interface MoveResult {
+  moved: string[]
+  unchanged: string[]
+}
+
 export class ProfileStore {
   readonly path: string
+  private readonly storage: () => StorageChoice
+  private readonly notify: (message: string) => void
 
-  constructor(path: string = configPath()) {
+  constructor(path: string = configPath(), options: ProfileStoreOptions = {}) {
     this.path = path
+    this.storage = options.storage ?? (() => storageChoice(false))
+    this.notify = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`))
   }
 
   /** The file's content; an empty file layout when it does not exist. Never modifies anything. */
@@ -52,18 +90,203 @@ export class ProfileStore {
   /**
    * Reads the file under the lock, lets `change` modify it in place, and writes it back atomically
    * (temporary file in the same folder, fsync, rename), with the folder at 0700 and the file at 0600.
+   *
+   * A profile that `change` gives a new `apiKey` (a new profile, or another key than the file had there) has it
+   * placed as the storage choice says: in the system credential store before the file is written (the file then
+   * names the entry), or in the file. A key the file already held in clear stays there, unless `saves` names its
+   * profile (an explicit save, such as a login: the key then goes where the storage choice says). Entries that the
+   * file no longer names are deleted after it is written.
    */
-  async update<T>(change: (file: ProfileFile) => T | Promise<T>): Promise<T> {
+  async update<T>(
+    change: (file: ProfileFile) => T | Promise<T>,
+    options: {saves?: (result: T) => readonly string[]} = {},
+  ): Promise<T> {
+    const {saves} = options
+    return this.transact(
+      change,
+      saves && ((result) => ({names: new Set(saves(result)), choice: this.storage(), moving: false})),
+    )
+  }
+
+  /**
+   * Moves the keys of the profiles `select` names to the store (strictly: no store is an error, nothing changes)
+   * or to the file. An unknown name is for `select` to refuse.
+   */
+  async moveKeys(select: (file: ProfileFile) => string[], to: KeyLocation): Promise<MoveResult> {
+    const result: MoveResult = {moved: [], unchanged: []}
+    const forced = new Set<string>()
+    const choice: StorageChoice = to === 'file' ? 'file' : 'keyring'
+    await this.transact(
+      async (file) => {
+        for (const name of select(file)) {
+          const profile = file.profiles[name]
+          if (keyOnlyIn(profile, to)) {
+            result.unchanged.push(name)
+            continue
+          }
+          if (to === 'file') profile.apiKey = await this.profileKey(name, profile)
+          forced.add(name)
+          result.moved.push(name)
+        }
+      },
+      () => ({names: forced, choice, moving: true}),
+    )
+    return result
+  }
+
+  /** The raw key of a profile: from the file, or from its entry in the system credential store. */
+  async profileKey(name: string, profile: Profile): Promise<string> {
+    if (keyLocation(profile) === 'file') return profile.apiKey!
+    const ref = profile.keyring!
+    const access = await openKeyring()
+    const fix = `Log in again to save a key for it (codika login --name ${name} --force), or remove it (codika profile remove ${name}).`
+    if ('unavailable' in access)
+      throw new CodikaError(
+        'KEYRING_UNAVAILABLE',
+        `The key of profile "${name}" is kept in the system credential store, which cannot be used here: ${access.unavailable}.`,
+        {hint: `Run codika where that store is available (your desktop session). ${fix}`},
+      )
+    let key: string | null
+    try {
+      key = await access.keyring.get(ref)
+    } catch (error) {
+      throw new CodikaError(
+        'KEYRING_UNAVAILABLE',
+        `The key of profile "${name}" could not be read from the system credential store: ${(error as Error).message}.`,
+        {
+          hint: `Unlock the credential store and try again. ${fix}`,
+        },
+      )
+    }
+    if (key === null)
+      throw new CodikaError(
+        'KEYRING_ENTRY_MISSING',
+        `The key of profile "${name}" is missing from the system credential store (entry "${ref.account}" of service "${ref.service}"): it was deleted there.`,
+        {hint: fix},
+      )
+    return key
+  }
+
+  /**
+   * The profiles that hold `apiKey` (only `name` when given). Entries are read only for profiles whose mask
+   * matches, so that a search among many profiles reads none or one.
+   */
+  async keyHolders(file: ProfileFile, apiKey: string, name?: string): Promise<string[]> {
+    const names = name === undefined ? Object.keys(file.profiles) : Object.hasOwn(file.profiles, name) ? [name] : []
+    const masked = maskKey(apiKey)
+    const holders: string[] = []
+    for (const candidate of names) {
+      const profile = file.profiles[candidate]
+      if (keyLocation(profile) === 'file') {
+        if (profile.apiKey === apiKey) holders.push(candidate)
+        continue
+      }
+      if (profile.maskedKey !== masked) continue
+      try {
+        if ((await this.profileKey(candidate, profile)) === apiKey) holders.push(candidate)
+      } catch {
+        // an entry that cannot be read holds no key that could be compared
+      }
+    }
+    return holders
+  }
+
+  private async transact<T>(change: (file: ProfileFile) => T | Promise<T>, forced?: (result: T) => Forced): Promise<T> {
     this.ensureFolder()
     const release = await this.lock()
     try {
+      const before = this.read()
       const file = this.read()
       const result = await change(file)
       normalise(file)
-      this.write(file)
+      await this.commit(before, file, forced?.(result))
       return result
     } finally {
       release()
+    }
+  }
+
+  /** Places new keys, writes the file, then deletes the entries it no longer names (see `update`). */
+  private async commit(before: ProfileFile, file: ProfileFile, forced?: Forced): Promise<void> {
+    const written: KeyringRef[] = []
+    const plain: Array<{name: string; reason: string}> = []
+    try {
+      for (const name of Object.keys(file.profiles)) {
+        const profile = file.profiles[name]
+        if (typeof profile.apiKey !== 'string') continue
+        const previous = Object.hasOwn(before.profiles, name) ? before.profiles[name] : undefined
+        const force = forced?.names.has(name) ?? false
+        // A key the file already held in clear stays there: only `profile secure` moves it.
+        if (!force && previous?.apiKey === profile.apiKey) continue
+        const choice = force ? forced!.choice : this.storage()
+        const placed = await this.placeKey(name, profile, choice, written, force && forced!.moving)
+        file.profiles[name] = placed.profile
+        if (placed.reason) plain.push({name, reason: placed.reason})
+      }
+      this.write(file)
+    } catch (error) {
+      await this.deleteEntries(written, false)
+      throw error
+    }
+    if (plain.length > 0) this.notify(plainTextNotice(plain, this.path))
+    const named = new Set(refsOf(file).map(refId))
+    await this.deleteEntries(
+      refsOf(before).filter((ref) => !named.has(refId(ref))),
+      true,
+    )
+  }
+
+  /**
+   * Where one new key goes. Returns the profile to write (its fields in their order, the reference where the key
+   * was) and, when `auto` had to keep it in the file, why.
+   */
+  private async placeKey(
+    name: string,
+    profile: Profile,
+    choice: StorageChoice,
+    written: KeyringRef[],
+    moving: boolean,
+  ): Promise<{profile: Profile; reason?: string}> {
+    const apiKey = profile.apiKey!
+    const inFile = (): Profile => keyInFile(profile, apiKey)
+    if (choice === 'file') return {profile: inFile()}
+    const access = await openKeyring()
+    let keyring: Keyring
+    if ('unavailable' in access) {
+      if (choice === 'keyring') throw noStoreForSaving(name, access.unavailable, moving)
+      return {profile: inFile(), reason: access.unavailable}
+    } else keyring = access.keyring
+    const masked = maskKey(apiKey)
+    // A refresh with the same key keeps its entry.
+    if (isKeyringRef(profile.keyring) && profile.maskedKey === masked) {
+      const stored = await keyring.get(profile.keyring).catch(() => null)
+      if (stored === apiKey) return {profile: inKeyring(profile, profile.keyring, masked)}
+    }
+    const ref = newKeyringRef(name)
+    try {
+      await keyring.set(ref, apiKey)
+    } catch (error) {
+      if (choice === 'keyring') throw noStoreForSaving(name, (error as Error).message, moving)
+      return {profile: inFile(), reason: (error as Error).message}
+    }
+    written.push(ref)
+    return {profile: inKeyring(profile, ref, masked)}
+  }
+
+  /** Deletes entries; after the file is written a failure is only a notice (the entry is named by nothing). */
+  private async deleteEntries(refs: KeyringRef[], notify: boolean): Promise<void> {
+    if (refs.length === 0) return
+    const access = await openKeyring()
+    for (const ref of refs) {
+      try {
+        if ('unavailable' in access) throw new Error(access.unavailable)
+        await access.keyring.delete(ref)
+      } catch (error) {
+        if (notify)
+          this.notify(
+            `Could not delete the entry "${ref.account}" of service "${ref.service}" from the system credential store (${(error as Error).message}); no profile uses it any more, delete it there.`,
+          )
+      }
     }
   }
 
@@ -150,8 +373,10 @@ export function parseProfileFile(text: string, path: string): ProfileFile {
   if (!isObject(profiles)) throw broken('has a "profiles" entry that is not an object')
   for (const [name, profile] of Object.entries(profiles)) {
     if (!isObject(profile)) throw broken(`has a profile "${name}" that is not an object`)
-    if (typeof profile.apiKey !== 'string' || profile.apiKey === '')
-      throw broken(`has a profile "${name}" without an "apiKey"`)
+    const hasKey = typeof profile.apiKey === 'string' && profile.apiKey !== ''
+    if (!hasKey && profile.keyring === undefined) throw broken(`has a profile "${name}" without an "apiKey"`)
+    if (!hasKey && !isKeyringRef(profile.keyring))
+      throw broken(`has a profile "${name}" whose "keyring" is not {"service": "…", "account": "…"}`)
     if (typeof profile.type !== 'string' || profile.type === '')
       throw broken(`has a profile "${name}" without a "type"`)
     if (profile.baseUrl !== undefined && typeof profile.baseUrl !== 'string')
@@ -178,6 +403,8 @@ const OPTIONAL_FIELDS = [
   'createdAt',
   'expiresAt',
   'baseUrl',
+  'keyring',
+  'maskedKey',
 ] as const
 
 /**
@@ -190,6 +417,56 @@ function normalise(file: ProfileFile): void {
     for (const field of OPTIONAL_FIELDS)
       if (profile[field] === undefined || profile[field] === null) delete profile[field]
   }
+}
+
+/** The entries a file names. */
+function refsOf(file: ProfileFile): KeyringRef[] {
+  return Object.values(file.profiles)
+    .map((profile) => profile.keyring)
+    .filter((ref) => isKeyringRef(ref))
+}
+
+/** The profile with its key in the store: the reference and the mask where `apiKey` was, in the field order. */
+function inKeyring(profile: Profile, ref: KeyringRef, masked: string): Profile {
+  const out = {} as Profile
+  for (const [field, value] of Object.entries(profile)) {
+    if (field === 'keyring' || field === 'maskedKey') continue
+    if (field === 'apiKey') {
+      out.keyring = {service: ref.service, account: ref.account}
+      out.maskedKey = masked
+    } else out[field] = value
+  }
+  return out
+}
+
+/** The profile with its key in the file: `apiKey` where the reference was (if any), without reference or mask. */
+function keyInFile(profile: Profile, apiKey: string): Profile {
+  const out = {} as Profile
+  const slot = profile.keyring === undefined ? 'apiKey' : 'keyring'
+  for (const [field, value] of Object.entries(profile)) {
+    if (field === slot) out.apiKey = apiKey
+    else if (field !== 'apiKey' && field !== 'keyring' && field !== 'maskedKey') out[field] = value
+  }
+  return out
+}
+
+function noStoreForSaving(name: string, reason: string, moving: boolean): CodikaError {
+  return new CodikaError(
+    'KEYRING_UNAVAILABLE',
+    `Cannot save the key of profile "${name}" in the system credential store: ${reason.replace(/\.$/, '')}.`,
+    {
+      hint: moving
+        ? 'Nothing was changed. Run it where the store is available (your desktop session, with the store unlocked).'
+        : 'CODIKA_CREDENTIAL_STORE=keyring asks for the store only; unset it (or set it to auto) to fall back to the profile file, or pass --insecure-storage.',
+    },
+  )
+}
+
+/** The one-line notice of keys kept in plain text because no store took them, and why. */
+function plainTextNotice(plain: Array<{name: string; reason: string}>, path: string): string {
+  const names = plain.map((p) => `"${p.name}"`).join(', ')
+  const reasons = [...new Set(plain.map((p) => p.reason))].join('; ')
+  return `The key of profile ${names} is stored in plain text in ${path}, as no system credential store could take it: ${reasons}. --insecure-storage or CODIKA_CREDENTIAL_STORE=file chooses the file without this notice.`
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

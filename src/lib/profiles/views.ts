@@ -4,7 +4,8 @@ import {keyTypeOf, PRODUCTION_BASE_URL} from '../api/contract.js'
 import {type CodikaError, usageError} from '../errors.js'
 import {maskKey, redact} from '../redact.js'
 import {type ExpiryStatus, expiryOf} from './expiry.js'
-import type {Profile, ProfileFile} from './types.js'
+import type {KeyLocation} from './keyring.js'
+import {keyLocation, type Profile, type ProfileFile, profileMask} from './types.js'
 
 /** Everything a profile says except its raw key: what list, show, use and whoami print with --json. */
 export interface ProfileView {
@@ -12,6 +13,8 @@ export interface ProfileView {
   active: boolean
   type: string
   maskedKey: string
+  /** Where the key is: `keyring` (the system credential store) or `file` (the profile file, in plain text). */
+  keyStore: KeyLocation
   keyPrefix?: string
   keyId?: string
   keyName?: string
@@ -27,6 +30,8 @@ export interface ProfileView {
 
 const KNOWN_FIELDS = new Set([
   'apiKey',
+  'keyring',
+  'maskedKey',
   'type',
   'keyPrefix',
   'keyId',
@@ -46,7 +51,8 @@ export function profileView(name: string, profile: Profile, activeProfile: strin
     name,
     active: name === activeProfile,
     type: profile.type,
-    maskedKey: maskKey(profile.apiKey),
+    maskedKey: profileMask(profile),
+    keyStore: keyLocation(profile),
     keyPrefix: pick('keyPrefix'),
     keyId: pick('keyId'),
     keyName: pick('keyName'),

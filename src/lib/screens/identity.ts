@@ -3,7 +3,8 @@ import {PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../api/contract.js'
 import {fields, paint} from '../output.js'
 import type {KeyDetails, SourceFacts} from '../profiles/identity.js'
 import type {LoginAction} from '../profiles/login.js'
-import {expiryText, organizationText} from './profiles.js'
+import type {KeyLocation} from '../profiles/keyring.js'
+import {expiryText, keyStoreText, organizationText} from './profiles.js'
 
 /** The human block of `whoami`: a heading that says verified or not, then the aligned fields. */
 export function whoamiText(details: KeyDetails, facts: SourceFacts, verified: boolean, requestId?: string): string {
@@ -41,6 +42,7 @@ export function loginText(
   type: string,
   maskedKey: string,
   baseUrl: string,
+  keyStore: KeyLocation,
 ): string {
   const what = {created: 'Saved', refreshed: 'Refreshed', replaced: 'Replaced'}[action]
   return [
@@ -53,6 +55,7 @@ export function loginText(
       ['Key', maskedKey],
       ['Scopes', data?.scopes?.join(', ')],
       ['Expires', data ? expiryText(data.expiresAt, true) : undefined],
+      ['Stored in', keyStoreText(keyStore)],
       ['URL', baseUrl],
     ]),
   ].join('\n')

@@ -3,7 +3,8 @@ import {PRODUCTION_BASE_URL} from '../api/contract.js'
 import {colourOn, fields, paint, printable, shortDate} from '../output.js'
 import {renderTable} from './table.js'
 import {expiryOf} from '../profiles/expiry.js'
-import type {RemoveResult, UseResult} from '../profiles/manage.js'
+import type {KeyLocation} from '../profiles/keyring.js'
+import type {RemoveResult, SecureResult, UseResult} from '../profiles/manage.js'
 import {type EnvCredentialsView, type ProfileList, type ProfileView, shadowingNote} from '../profiles/views.js'
 
 /** `3/30/2026`, `3/30/2026 (in 3 days)`, `3/1/2026 (EXPIRED)`; `never` only when the platform said so. */
@@ -21,6 +22,11 @@ export function expiryText(
   return date
 }
 
+/** Where a key is, in words. */
+export function keyStoreText(location: KeyLocation): string {
+  return location === 'keyring' ? 'system credential store' : 'profile file (plain text)'
+}
+
 /** `Acme Corp (org_1)`, `Acme Corp`, `org_1`, or undefined. */
 export function organizationText(name: string | undefined, id: string | undefined): string | undefined {
   if (name && id) return `${name} (${id})`
@@ -35,6 +41,7 @@ export function profileFields(view: ProfileView, other?: Record<string, unknown>
     ['Key name', view.keyName],
     ['Type', view.type],
     ['Key', view.maskedKey],
+    ['Stored in', keyStoreText(view.keyStore)],
     ['Key ID', view.keyId],
     ['Scopes', view.scopes?.join(', ')],
     ['Created', shortDate(view.createdAt)],
@@ -56,6 +63,7 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
     organization?: string
     type?: string
     key: string
+    stored: string
     expires?: string
     url: string
   }) => ({
@@ -64,6 +72,7 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
     organization: r.organization ?? '-',
     type: r.type ?? '-',
     key: r.key,
+    stored: r.stored,
     expires: r.expires ?? '-',
     url: r.url === PRODUCTION_BASE_URL ? '' : r.url,
   })
@@ -74,6 +83,7 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
       organization: organizationText(v.organizationName, v.organizationId),
       type: v.type,
       key: v.maskedKey,
+      stored: v.keyStore,
       expires: v.expiresAt ? expiryLabel(v.expiresAt) : undefined,
       url: v.baseUrl,
     }),
@@ -86,6 +96,7 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
         organization: 'CODIKA_API_KEY',
         type: env.type,
         key: env.maskedKey,
+        stored: '-',
         url: env.baseUrl,
       }),
     )
@@ -95,6 +106,7 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
     {key: 'organization', name: 'ORGANIZATION'},
     {key: 'type', name: 'TYPE'},
     {key: 'key', name: 'KEY'},
+    {key: 'stored', name: 'STORED'},
     {key: 'expires', name: 'EXPIRES'},
   ]
   if (anyElsewhere) columns.push({key: 'url', name: 'URL'})
@@ -140,4 +152,20 @@ export function switchedText(result: UseResult): string {
   return [paint('green', `✓ Switched to profile "${result.activeProfile}"`), '', profileFields(result.profile)].join(
     '\n',
   )
+}
+
+/** What `profile secure` prints: which keys moved where, and which were there already. */
+export function securedText(result: SecureResult): string {
+  const where = result.keyStore === 'keyring' ? 'the system credential store' : 'the profile file (plain text)'
+  const list = (names: string[]) => names.map((n) => `"${n}"`).join(', ')
+  const lines: string[] = []
+  if (result.moved.length > 0)
+    lines.push(paint('green', `✓ Moved the key of ${plural(result.moved)} ${list(result.moved)} to ${where}`))
+  if (result.unchanged.length > 0) lines.push(`Already in ${where}: ${list(result.unchanged)}`)
+  if (lines.length === 0) lines.push('There are no profiles.')
+  return lines.join('\n')
+}
+
+function plural(names: string[]): string {
+  return names.length === 1 ? 'profile' : 'profiles'
 }
