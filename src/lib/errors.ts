@@ -33,6 +33,10 @@ export interface CodikaErrorOptions {
   requestId?: string
   /** The platform's own error code, when it gave one. */
   platformCode?: string
+  /** The platform's sentence for the user on what to do next (`error.nextAction`), when it gave one. */
+  nextAction?: string
+  /** The platform's `error.details` object, when it gave one. */
+  details?: Record<string, unknown>
   cause?: unknown
 }
 
@@ -43,6 +47,8 @@ export class CodikaError extends Error {
   readonly status?: number
   readonly requestId?: string
   readonly platformCode?: string
+  readonly nextAction?: string
+  readonly details?: Record<string, unknown>
 
   constructor(code: ErrorCode, message: string, options: CodikaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
@@ -53,6 +59,8 @@ export class CodikaError extends Error {
     this.status = options.status
     this.requestId = options.requestId
     this.platformCode = options.platformCode
+    this.nextAction = options.nextAction
+    this.details = options.details
   }
 }
 

@@ -7,6 +7,7 @@ import {type Credentials, resolveCredentials} from '../credentials.js'
 import {debugRequested} from '../debug.js'
 import {CodikaError, type ErrorCode, EXIT} from '../errors.js'
 import {paint, plain} from '../output.js'
+import {errorText} from '../screens/errors.js'
 import {ProfileStore} from '../profiles/store.js'
 import {expiryWarning} from '../profiles/expiry.js'
 import {registerArgvSecrets} from './logger.js'
@@ -19,7 +20,16 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
 /** What a failed command prints with --json. */
 export interface ErrorJson {
   success: false
-  error: {code: ErrorCode; message: string; hint?: string; status?: number}
+  error: {
+    code: ErrorCode
+    message: string
+    hint?: string
+    status?: number
+    /** The platform's own error code, next action and details, as it gave them. */
+    platformCode?: string
+    nextAction?: string
+    details?: Record<string, unknown>
+  }
   requestId: string | null
 }
 
@@ -95,6 +105,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         message: redact(e.message),
         ...(e.hint ? {hint: redact(e.hint)} : {}),
         ...(e.status === undefined ? {} : {status: e.status}),
+        ...(e.platformCode === undefined ? {} : {platformCode: e.platformCode}),
+        ...(e.nextAction === undefined ? {} : {nextAction: redact(e.nextAction)}),
+        ...(e.details === undefined
+          ? {}
+          : {details: JSON.parse(redact(JSON.stringify(e.details))) as Record<string, unknown>}),
       },
       requestId: e.requestId ?? null,
     }
@@ -109,11 +124,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.logJson(this.toErrorJson(e))
       return
     }
-    const lines = [`${paint('red', 'Error:', process.stderr)} ${redact(e.message)}`]
-    if (e.hint) lines.push(`${paint('dim', 'Hint:', process.stderr)} ${redact(e.hint)}`)
-    if (e.requestId) lines.push(`${paint('dim', 'Request ID:', process.stderr)} ${e.requestId}`)
-    if (debugRequested() && err.stack) lines.push(redact(err.stack))
-    process.stderr.write(`${lines.join('\n')}\n`)
+    process.stderr.write(errorText(e, debugRequested() ? err.stack : undefined))
   }
 }
 
