@@ -297,7 +297,7 @@ describe('codes', () => {
         const rows = db.all('SELECT * FROM otp_codes WHERE email = ?', [email])
         assert.equal(rows.length, 1)
         assert.ok(!JSON.stringify(rows).includes(code))
-        assert.match(String(rows[0].code_hash), /^[0-9a-f]{64}$/)
+        assert.match(rows[0].code_hash as string, /^[0-9a-f]{64}$/)
         assert.equal(db.all('SELECT * FROM outbox WHERE code = ? AND email = ?', [code, email]).length, 1)
       } finally {
         db.close()
