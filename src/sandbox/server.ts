@@ -245,10 +245,13 @@ async function serve(
     const apiError = error instanceof ApiError ? error : undefined
     if (!apiError)
       log(`internal error on ${req.method} ${path} (${requestId}): ${(error as Error).stack ?? String(error)}`)
-    // The OTP endpoints' table (CONTRACT.md) names this failure INTERNAL.
+    // The OTP endpoints' table (CONTRACT.md) names this failure INTERNAL, and their errors say what to do next.
     const endpoint: Endpoint | undefined = ENDPOINTS[ROUTES.get(path)?.endpoint ?? ('' as EndpointName)]
     const refusal =
-      apiError ?? new ApiError(500, 'Internal sandbox error', endpoint?.public ? 'INTERNAL' : 'INTERNAL_ERROR')
+      apiError ??
+      (endpoint?.public
+        ? new ApiError(500, 'Internal sandbox error', 'INTERNAL', {nextAction: 'Try again in a moment.'})
+        : new ApiError(500, 'Internal sandbox error', 'INTERNAL_ERROR'))
     status = refusal.status
     sendError(res, requestId, refusal)
   }
