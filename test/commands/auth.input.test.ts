@@ -235,6 +235,21 @@ describe('on the wire', {concurrency: true}, () => {
     assert.equal(onlyJson(result).baseUrl, base)
   })
 
+  it('DEBUG output shows nothing of the code (nor of the minted key), though oclif logs the command line', async () => {
+    const base = platform.route('debug', {json: minted()})
+    const result = await runCli(
+      home(),
+      ['auth', 'signup-complete', '--email', 'agent@example.com', `--code=${CODE}`, '--base-url', base],
+      {
+        env: {DEBUG: '*'},
+      },
+    )
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /••••••/)
+    assert.match(result.stderr, /POST \S+\/clicompletesignup → 200/)
+    assertNoLeak(result, [CODE, RAW])
+  })
+
   it('a complete is never sent twice: a connection cut after it left fails once (exit 1), saying the code may be used', async () => {
     const h = home()
     const base = platform.route('cut', (_req, _res, socket) => socket.destroy())
