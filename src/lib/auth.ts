@@ -1,5 +1,5 @@
 // `codika auth …`: checking the input, calling the four OTP endpoints, explaining their refusals, saving the minted key.
-import {CodikaClient, timeoutFromEnv} from './api/client.js'
+import {CodikaClient, MAY_HAVE_ARRIVED_HINT, timeoutFromEnv} from './api/client.js'
 import {
   COMPANY_NAME_MAX_LENGTH,
   type CompleteLoginData,
@@ -7,11 +7,11 @@ import {
   type CompleteSignupData,
   type CompleteSignupRequest,
   type Endpoint,
-  ENDPOINTS,
   isEmailAddress,
   KEY_EXPIRES_IN_DAYS,
   type MintedKey,
   OTP_CODE_PATTERN,
+  OTP_ERROR_STATUS,
   OTP_RULES,
   type OrganizationChoice,
   type OtpErrorCode,
@@ -225,10 +225,10 @@ function hintFor(code: OtpErrorCode, ctx: HintContext, details: Record<string, u
     case 'INVALID_EXPIRES_IN_DAYS':
       return `Use a --key-expires-in from ${KEY_EXPIRES_IN_DAYS.min} to ${KEY_EXPIRES_IN_DAYS.max} days.`
     case 'ORGANIZATION_CREATION_FAILED':
-      return `The code was not used up: run ${rerun(ctx, {'--company': '<company name>'})}`
+      return `Try another company name with the same code: ${rerun(ctx, {'--company': '<company name>'})} (should the code be refused, ${requestAgain(ctx, purpose)})`
     case 'MULTIPLE_ORGANIZATIONS':
     case 'ORGANIZATION_NOT_MEMBER':
-      return `Choose one of the organizations listed; the same code works until it expires: ${rerun(ctx, {'--organization-id': '<id>'})}`
+      return `Choose one of the organizations listed and send the same code again: ${rerun(ctx, {'--organization-id': '<id>'})} (should the code be refused, ${requestAgain(ctx, purpose)})`
     case 'MAX_API_KEYS_REACHED':
       return `The organization holds ${OTP_RULES.maxActiveKeysPerOrganization} active keys: revoke one, or choose another organization with ${rerun(ctx, {'--organization-id': '<id>'})}`
     case 'INTERNAL':
@@ -236,38 +236,13 @@ function hintFor(code: OtpErrorCode, ctx: HintContext, details: Record<string, u
   }
 }
 
-const KNOWN_CODES = new Set<string>([
-  'EMAIL_REQUIRED',
-  'EMAIL_INVALID',
-  'USER_ALREADY_HAS_ORGANIZATION',
-  'USER_NOT_FOUND',
-  'USER_HAS_NO_ORGANIZATION',
-  'OTP_RESEND_COOLDOWN',
-  'EMAIL_RATE_LIMITED',
-  'IP_RATE_LIMITED',
-  'OTP_INVALID',
-  'OTP_NOT_FOUND',
-  'OTP_EXPIRED',
-  'OTP_ALREADY_USED',
-  'OTP_PURPOSE_MISMATCH',
-  'OTP_LOCKED_OUT',
-  'COMPANY_NAME_TOO_LONG',
-  'INVALID_EXPIRES_IN_DAYS',
-  'ORGANIZATION_CREATION_FAILED',
-  'MULTIPLE_ORGANIZATIONS',
-  'ORGANIZATION_NOT_MEMBER',
-  'MAX_API_KEYS_REACHED',
-  'INTERNAL',
-] satisfies OtpErrorCode[])
-
 /**
  * A failure of an OTP call with a hint naming what to run next. The platform's code, message, nextAction and details
  * stay as they came; a complete that may have reached the platform says its code may be used up.
  */
 export function explainOtpFailure(error: unknown, ctx: HintContext): unknown {
   if (!(error instanceof CodikaError)) return error
-  const complete = ctx.command.endsWith('-complete')
-  if (error.code === 'API_ERROR' && error.platformCode && KNOWN_CODES.has(error.platformCode)) {
+  if (error.code === 'API_ERROR' && error.platformCode && Object.hasOwn(OTP_ERROR_STATUS, error.platformCode)) {
     const code = error.platformCode as OtpErrorCode
     const message =
       code === 'OTP_RESEND_COOLDOWN' && typeof error.details?.retryInSeconds === 'number'
@@ -275,10 +250,10 @@ export function explainOtpFailure(error: unknown, ctx: HintContext): unknown {
         : error.message
     return new CodikaError(error.code, message, {...optionsOf(error), hint: hintFor(code, ctx, error.details)})
   }
-  if (complete && (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') && error.hint?.includes('may have'))
+  if (ctx.command.endsWith('-complete') && error.hint === MAY_HAVE_ARRIVED_HINT)
     return new CodikaError(error.code, error.message, {
       ...optionsOf(error),
-      hint: `The platform may have used up the code and minted a key whose answer was lost; it was not sent again. ${`Request a new code: ${requestAgain(ctx, purposeOf(ctx.command))}`}`,
+      hint: `The platform may have used up the code and minted a key whose answer was lost; it was not sent again. Request a new code: ${requestAgain(ctx, purposeOf(ctx.command))}`,
     })
   return error
 }
@@ -422,9 +397,3 @@ export async function saveMintedKey(
 function notSaved(error: unknown): string {
   return `The key was minted but could not be saved as a profile: ${(error as Error).message} It is printed below this once; save it now, it cannot be shown again.`
 }
-
-/** The endpoint a complete command calls, for the base URL its profile keeps. */
-export const COMPLETE_ENDPOINTS = {
-  'signup-complete': ENDPOINTS.completeSignup,
-  'login-complete': ENDPOINTS.completeLogin,
-} as const

@@ -330,9 +330,13 @@ function neverArrived(error: unknown): boolean {
 }
 
 /** The same failure, with a hint that retrying a create or update blindly could do it twice. */
+/** The hint of a failed create, update or complete that may have reached the platform (so callers can tell). */
+export const MAY_HAVE_ARRIVED_HINT =
+  'The request may have reached the platform: check whether it took effect before trying again, or it may happen twice.'
+
 function mayHaveArrived(failure: CodikaError): CodikaError {
   return new CodikaError(failure.code, failure.message, {
-    hint: 'The request may have reached the platform: check whether it took effect before trying again, or it may happen twice.',
+    hint: MAY_HAVE_ARRIVED_HINT,
     status: failure.status,
     requestId: failure.requestId,
     cause: failure,
