@@ -7,6 +7,7 @@ import {after, describe, it} from 'node:test'
 
 import {assertHumanFailure, assertJsonFailure, onlyJson} from '../../helpers/assertions.js'
 import {runCli, tempHomes} from '../../helpers/cli.js'
+import {SandboxStore} from '../../../src/sandbox/store.js'
 import {killLeftovers, type SandboxDocument, startSandboxCli} from '../../helpers/sandbox-cli.js'
 
 const homes = tempHomes('codika-outbox-')
@@ -113,8 +114,8 @@ describe('sandbox outbox', {concurrency: true}, () => {
     const h = homes.home()
     const data = join(h, 'box', 'sandbox.db')
     mkdirSync(join(h, 'box'))
-    const started = await startSandboxCli(h, ['--port', '0', '--data', data, '--json'])
-    assert.deepEqual(await started.stop('SIGKILL'), {code: null, signal: 'SIGKILL'})
+    // A data file of a sandbox that is gone, whose claim (pid and URL) was left behind.
+    SandboxStore.open(data).close()
     writeFileSync(`${data}.pid`, '999999999\nhttp://127.0.0.1:1\n')
     const result = await runCli(h, ['sandbox', 'outbox', '--data', data, '--json'])
     assert.equal(result.code, 0, result.stderr)
