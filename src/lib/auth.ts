@@ -13,7 +13,6 @@ import {
   OTP_CODE_PATTERN,
   OTP_ERROR_STATUS,
   OTP_RULES,
-  type OrganizationChoice,
   type OtpErrorCode,
   type OtpRequestData,
   PRODUCTION_BASE_URL,
@@ -177,16 +176,6 @@ function requestAgain(ctx: HintContext, purpose: 'signup' | 'login'): string {
 }
 
 const purposeOf = (command: AuthCommand): 'signup' | 'login' => (command.startsWith('signup') ? 'signup' : 'login')
-
-/** The organizations a refusal lists (MULTIPLE_ORGANIZATIONS, ORGANIZATION_NOT_MEMBER), when it has them. */
-export function organizationsOf(details: Record<string, unknown> | undefined): OrganizationChoice[] {
-  const list = details?.organizations
-  if (!Array.isArray(list)) return []
-  return list.filter(
-    (o): o is OrganizationChoice =>
-      typeof o === 'object' && o !== null && typeof (o as OrganizationChoice).id === 'string',
-  )
-}
 
 /** Our hint for each of the platform's codes: what to run next, with the flags the user gave. */
 function hintFor(code: OtpErrorCode, ctx: HintContext, details: Record<string, unknown> | undefined): string {
