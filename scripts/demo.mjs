@@ -1,6 +1,8 @@
 // `npm run demo`: the main job end to end on the embedded sandbox, with throw-away data and profile folders.
 // Starts `codika sandbox start --port 0`, then runs the real CLI: login, organization create,
-// organization create-key, whoami with the new key, profile list; stops the sandbox; exits 0 only if all passed.
+// organization create-key, whoami with the new key, profile list; then an agent gets its own key by emailed code
+// (auth signup-request, the code from sandbox outbox, auth signup-complete, whoami); stops the sandbox; exits 0 only
+// if all passed.
 //
 // Never the user's credential store: on Linux with dbus-run-session and gnome-keyring-daemon, the demo runs itself
 // again inside a private D-Bus session with a keyring of its own (thrown away with the rest), so the keys go to a
@@ -141,6 +143,37 @@ try {
   ])
   step('Who am I, with the new key (now the active profile)', ['whoami'])
   step('Profiles', ['profile', 'list'])
+
+  // An agent with no key at all: a code by email (the sandbox keeps it in its outbox), then its own organization key.
+  const email = 'agent@demo.example'
+  step('An agent gets its own key: ask for a code by email', [
+    'auth',
+    'signup-request',
+    '--email',
+    email,
+    '--base-url',
+    info.url,
+  ])
+  const outbox = step(
+    'Read the code the sandbox "emailed" (its outbox)',
+    ['sandbox', 'outbox', '--data', join(home, 'sandbox.db'), '--email', email, '--json'],
+    {json: true},
+  )
+  const otp = outbox.messages[0].code
+  console.log(`code: ${otp}`)
+  step('Send it back: a new organization, its key saved as the active profile', [
+    'auth',
+    'signup-complete',
+    '--email',
+    email,
+    '--code',
+    otp,
+    '--company',
+    'Agent Org',
+    '--base-url',
+    info.url,
+  ])
+  step('Who am I, with the agent key', ['whoami'])
   sandbox.kill('SIGTERM')
   const code = await new Promise((resolve) => sandbox.on('exit', (c, signal) => resolve(c ?? signal)))
   console.log(`\n${bold('✓ Demo complete')} (sandbox stopped: ${code === 0 ? 'cleanly' : code})`)

@@ -48,6 +48,10 @@ export interface CodikaErrorOptions {
    * platform made exists once). Never printed: it may hold a secret.
    */
   body?: unknown
+  /** The platform's sentence for the user on what to do next (`error.nextAction`), when it gave one. */
+  nextAction?: string
+  /** The platform's `error.details` object, when it gave one. */
+  details?: Record<string, unknown>
   cause?: unknown
 }
 
@@ -59,6 +63,8 @@ export class CodikaError extends Error {
   readonly requestId?: string
   readonly platformCode?: string
   readonly body?: unknown
+  readonly nextAction?: string
+  readonly details?: Record<string, unknown>
 
   constructor(code: ErrorCode, message: string, options: CodikaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
@@ -70,6 +76,8 @@ export class CodikaError extends Error {
     this.requestId = options.requestId
     this.platformCode = options.platformCode
     this.body = options.body
+    this.nextAction = options.nextAction
+    this.details = options.details
   }
 }
 

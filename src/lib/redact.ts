@@ -9,16 +9,20 @@ export function maskKey(key: string): string {
   return `${key.slice(0, 8)}…${key.slice(-4)}`
 }
 
-const secrets = new Set<string>()
+/** Each registered secret, and what replaces it. */
+const secrets = new Map<string, string>()
 
-/** Registers a value (a key from a flag, the environment or a profile) to be scrubbed from output. */
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value)
+/**
+ * Registers a value (a key from a flag, the environment or a profile) to be scrubbed from output, replaced by `mask`
+ * (default: the key's mask; a short secret such as an emailed code should pass one that shows nothing of it).
+ */
+export function registerSecret(value: string | undefined, mask?: string): void {
+  if (value && value.length >= 4) secrets.set(value, mask ?? maskKey(value))
 }
 
 /** Replaces every registered secret and anything shaped like a Codika key with its mask. */
 export function redact(text: string): string {
   let out = text
-  for (const secret of secrets) out = out.split(secret).join(maskKey(secret))
+  for (const [secret, mask] of secrets) out = out.split(secret).join(mask)
   return out.replace(KEY_PATTERN, (key) => maskKey(key))
 }

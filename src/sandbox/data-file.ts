@@ -1,5 +1,15 @@
 // Owning a data file: a `<file>.pid` beside it marks it in use, so a second sandbox on the same file is refused.
-import {closeSync, fstatSync, openSync, readFileSync, readSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 
 import {SandboxStoreError} from './records.js'
 import {APPLICATION_ID} from './schema.js'
@@ -42,6 +52,11 @@ export function inspectDataFile(path: string): DataFileKind {
   }
 }
 
+/** The claim beside a data file: `<file>.pid`. Its first line is the owner's pid; its second, once it listens, its URL. */
+export function pidFileOf(path: string): string {
+  return `${path}.pid`
+}
+
 // Files this process has open, so opening one twice in the same process is refused like a second process would be.
 const openInThisProcess = new Set<string>()
 
@@ -76,6 +91,24 @@ export function release(path: string, pidFile: string): void {
   } catch {
     // Already gone (for example deleted by the user); nothing to undo.
   }
+}
+
+/**
+ * Adds the URL a sandbox listens on to its claim, so that `codika sandbox outbox` can ask the running sandbox
+ * (which holds the database exclusively) instead of opening the file. Replaced atomically: the claim never vanishes.
+ */
+export function recordUrl(pidFile: string, url: string): void {
+  const temporary = `${pidFile}.${process.pid}.tmp`
+  writeFileSync(temporary, `${process.pid}\n${url}\n`, {mode: 0o600})
+  renameSync(temporary, pidFile)
+}
+
+/** Who holds a data file: the pid and URL of a live sandbox, or undefined when none does (no claim, or a dead one). */
+export function liveClaim(path: string): {pid: number; url?: string} | undefined {
+  const [pidLine = '', url] = readPid(pidFileOf(path)).split('\n')
+  const pid = Number.parseInt(pidLine, 10)
+  if (!(pid > 0) || !isAlive(pid)) return undefined
+  return url?.trim() ? {pid, url: url.trim()} : {pid}
 }
 
 function readPid(pidFile: string): string {

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code: string,
+    /** The OTP endpoints' extras in `error`: a sentence on what to do next, and details (CONTRACT.md). */
+    readonly extra: {nextAction?: string; details?: Record<string, unknown>} = {},
   ) {
     super(message)
     this.name = 'ApiError'
@@ -40,11 +42,15 @@ export class ApiError extends Error {
 export interface HandlerContext {
   store: SandboxStore
   now: Clock
+  /** The sandbox's console (its log): where the outbox prints each code it "sends". */
+  log?: (line: string) => void
 }
 
 export interface HandlerRequest {
   /** The X-Process-Manager-Key header, if sent. */
   apiKey: string | undefined
+  /** The client's address, as the socket says (never a header): what the per-IP limits count. */
+  clientIp?: string
   /** The parsed JSON body; undefined for endpoints without one. */
   body: unknown
   /** The caller's key use, not yet written: it goes into the request's own commit (see recordUse). */

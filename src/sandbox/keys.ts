@@ -41,6 +41,6 @@ export function isWellFormedKey(apiKey: string): boolean {
 }
 
 /** A short random identifier such as `org_3f9a…` (80 bits, hex, so it is safe in flags, URLs and file names). */
-export function newId(prefix: 'org' | 'key' | 'usr'): string {
+export function newId(prefix: 'org' | 'key' | 'usr' | 'otp'): string {
   return `${prefix}_${randomBytes(10).toString('hex')}`
 }

@@ -1,7 +1,7 @@
 // The sandbox database's schema: its versioned migrations and the checks that a file is a sandbox database at all.
 import type sqlite from 'node-sqlite3-wasm'
 
-import {LOGO_MIME_TYPES, MAX_LOGO_BYTES, ORGANIZATION_SIZES} from '../lib/api/contract.js'
+import {LOGO_MIME_TYPES, MAX_LOGO_BYTES, ORGANIZATION_SIZES, OTP_PURPOSES} from '../lib/api/contract.js'
 import {SandboxStoreError} from './records.js'
 
 type Database = InstanceType<typeof sqlite.Database>
@@ -10,7 +10,7 @@ type Database = InstanceType<typeof sqlite.Database>
  * Version of the schema below, kept in `PRAGMA user_version`. A release that changes the schema appends a
  * migration to MIGRATIONS and bumps this; opening an older file runs the missing migrations in order.
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 /** `PRAGMA application_id` of a sandbox file ("cksb"), so another program's SQLite file is never mistaken for one. */
 export const APPLICATION_ID = 0x636b7362
@@ -80,6 +80,40 @@ const MIGRATIONS: readonly string[] = [
     CHECK ((type = 'org-api-key') = (person_id IS NULL))
   ) STRICT;
   CREATE INDEX api_keys_by_organization ON api_keys (organization_id);
+  `,
+  // 1 → 2: OTP self-provisioning (otp-store.ts).
+  `
+  -- A code sent by email, kept as a salted SHA-256 only. code_hash and code_salt are cleared (the code deleted) once
+  -- it is locked out; the row stays, so the address is told OTP_LOCKED_OUT and the row still counts for the limits.
+  CREATE TABLE otp_codes (
+    id              TEXT PRIMARY KEY,
+    email           TEXT NOT NULL,
+    purpose         TEXT NOT NULL CHECK (purpose IN (${sqlList(OTP_PURPOSES)})),
+    code_salt       TEXT,
+    code_hash       TEXT CHECK (length(code_hash) = 64),
+    client_ip       TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    expires_at      TEXT NOT NULL CHECK (expires_at > created_at),
+    failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+    used_at         TEXT,
+    locked_at       TEXT,
+    CHECK ((code_hash IS NULL) = (code_salt IS NULL)),
+    CHECK ((code_hash IS NULL) = (locked_at IS NOT NULL)),
+    CHECK (used_at IS NULL OR locked_at IS NULL)
+  ) STRICT;
+  CREATE INDEX otp_codes_by_email ON otp_codes (email, created_at);
+  CREATE INDEX otp_codes_by_ip ON otp_codes (client_ip, created_at);
+
+  -- The sandbox's stand-in for email: every message it "sent", code in clear, as a mailbox would hold it.
+  CREATE TABLE outbox (
+    seq        INTEGER PRIMARY KEY,
+    email      TEXT NOT NULL,
+    purpose    TEXT NOT NULL CHECK (purpose IN (${sqlList(OTP_PURPOSES)})),
+    code       TEXT NOT NULL,
+    sent_at    TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_by_email ON outbox (email);
   `,
 ]
 

@@ -31,6 +31,11 @@ const SEEDED_PEOPLE: readonly {role: Role; name: string; email: string; scopes: 
   },
 ]
 
+/** The seeded people's addresses, the same on every start: they log in by emailed code (`codika auth login-…`). */
+export const SEEDED_ACCOUNTS: readonly {role: Role; name: string; email: string}[] = SEEDED_PEOPLE.map(
+  ({role, name, email}) => ({role, name, email}),
+)
+
 export interface SeededKey {
   role: Role
   personId: string

@@ -1,12 +1,14 @@
-// The sandbox's HTTP server: the four endpoints of CONTRACT.md and GET /health, over node:http, on loopback by default.
+// The sandbox's HTTP server: the endpoints of CONTRACT.md, GET /health and GET /_sandbox/outbox, over node:http,
+// on loopback by default.
 import {randomBytes} from 'node:crypto'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import {resolve} from 'node:path'
 
-import {AUTH_HEADER, ENDPOINTS, type EndpointName, MAX_LOGO_BYTES} from '../lib/api/contract.js'
+import {AUTH_HEADER, type Endpoint, ENDPOINTS, type EndpointName, MAX_LOGO_BYTES} from '../lib/api/contract.js'
 import {validator} from '../lib/api/validate.js'
 import {CLOCK_OFFSET_ENV, parseClockOffset, shiftedClock} from './clock.js'
+import {pidFileOf, recordUrl} from './data-file.js'
 import {
   ApiError,
   createOrganization,
@@ -18,11 +20,14 @@ import {
   updateOrganizationKey,
   verifyApiKey,
 } from './handlers.js'
+import {completeLogin, completeSignup, requestLoginOtp, requestSignupOtp} from './otp.js'
+import {type OutboxMessage, OtpStore} from './otp-store.js'
 import {type SeededSandbox, seedSandbox} from './seed.js'
 import {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js'
 import {SandboxStore} from './store.js'
 
 export type {SeededKey, SeededSandbox} from './seed.js'
+export type {OutboxMessage} from './otp-store.js'
 export {CLOCK_OFFSET_ENV, parseClockOffset} from './clock.js'
 export {SandboxStoreError} from './records.js'
 export {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js'
@@ -50,6 +55,10 @@ const ROUTES = new Map<string, Route>(
       ['createOrganization', createOrganization],
       ['createOrganizationKey', createOrganizationKey],
       ['updateOrganizationKey', updateOrganizationKey],
+      ['requestSignupOtp', requestSignupOtp],
+      ['completeSignup', completeSignup],
+      ['requestLoginOtp', requestLoginOtp],
+      ['completeLogin', completeLogin],
     ] as const
   ).map(([endpoint, handler]) => [`/${ENDPOINTS[endpoint].path}`, {endpoint, handler}]),
 )
@@ -67,7 +76,10 @@ export interface SandboxOptions {
   now?: () => Date | number
   /** Where CODIKA_SANDBOX_CLOCK_OFFSET is read. Default: process.env. */
   env?: NodeJS.ProcessEnv
-  /** Gets a line per request (method, path, status, time, request id; never keys or bodies) and internal errors. */
+  /**
+   * Gets a line per request (method, path, status, time, request id; never keys or bodies), internal errors, and a
+   * line per code the outbox "sends" (address and code: the sandbox's stand-in for the email).
+   */
   log?: (line: string) => void
 }
 
@@ -106,14 +118,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const store = SandboxStore.open(dataFile, {reset: options.reset})
   let server: Server | undefined
   try {
-    const context: HandlerContext = {store, now}
+    const context: HandlerContext = {store, now, log}
     server = createSandboxServer(context, log)
     const address = await listen(server, port, host)
     // Seeded only once the port is ours: keys seeded by a start that then failed would never be shown, and a
     // file is seeded only once. Seeding is synchronous, so no request is served before it is done.
     const seeded = seedSandbox(store, now())
+    const url = `http://${urlHost(host)}:${address.port}`
+    // Beside the pid: `codika sandbox outbox` asks this server, since the database is held exclusively.
+    recordUrl(pidFileOf(dataFile), url)
     const sandbox: Sandbox = {
-      url: `http://${urlHost(host)}:${address.port}`,
+      url,
       host,
       port: address.port,
       dataFile,
@@ -219,14 +234,24 @@ async function serve(
   const path = (req.url ?? '/').split('?', 1)[0]
   let status = 500
   try {
-    const data = await route(context, req, res, path)
+    // The outbox answers as a test script wants it ({"messages": […]}), not in the platform's envelope.
+    const body =
+      path === OUTBOX_PATH
+        ? {messages: outbox(context, req, res)}
+        : {success: true, data: await route(context, req, res, path), requestId}
     status = 200
-    send(res, 200, {success: true, data, requestId}, requestId)
+    send(res, 200, body, requestId)
   } catch (error) {
     const apiError = error instanceof ApiError ? error : undefined
     if (!apiError)
       log(`internal error on ${req.method} ${path} (${requestId}): ${(error as Error).stack ?? String(error)}`)
-    const refusal = apiError ?? new ApiError(500, 'Internal sandbox error', 'INTERNAL_ERROR')
+    // The OTP endpoints' table (CONTRACT.md) names this failure INTERNAL, and their errors say what to do next.
+    const endpoint: Endpoint | undefined = ENDPOINTS[ROUTES.get(path)?.endpoint ?? ('' as EndpointName)]
+    const refusal =
+      apiError ??
+      (endpoint?.public
+        ? new ApiError(500, 'Internal sandbox error', 'INTERNAL', {nextAction: 'Try again in a moment.'})
+        : new ApiError(500, 'Internal sandbox error', 'INTERNAL_ERROR'))
     status = refusal.status
     sendError(res, requestId, refusal)
   }
@@ -245,7 +270,7 @@ async function route(
   }
   const found = ROUTES.get(path)
   if (!found) {
-    const known = [...ROUTES.keys(), '/health'].join(', ')
+    const known = [...ROUTES.keys(), '/health', OUTBOX_PATH].join(', ')
     throw new ApiError(404, `No such endpoint: ${req.method} ${path}. The sandbox serves ${known}`, 'NOT_FOUND')
   }
   if (req.method !== 'POST') throw methodNotAllowed(res, req.method, path, 'POST')
@@ -255,13 +280,25 @@ async function route(
   const apiKey = Array.isArray(header) ? header.join(', ') : header
   // verifyapikey has no body; whatever comes is ignored, as the platform does.
   const body = found.endpoint === 'verifyApiKey' ? undefined : parseJson(req, raw)
-  const call: HandlerRequest = {apiKey, body}
+  const call: HandlerRequest = {apiKey, body, clientIp: req.socket.remoteAddress}
   try {
     return await found.handler(context, call)
   } finally {
     // A request that changed nothing (a verify, a refusal) still records that its key was used.
     flushUse(context, call)
   }
+}
+
+/**
+ * `GET /_sandbox/outbox?email=`: the codes the sandbox "sent", newest first (the Firebase Auth emulator exposes its
+ * codes alike). Under `/_sandbox/`, a path the platform never serves, so no client of the platform calls it by mistake.
+ */
+export const OUTBOX_PATH = '/_sandbox/outbox'
+
+function outbox(context: HandlerContext, req: IncomingMessage, res: ServerResponse): OutboxMessage[] {
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(res, req.method, OUTBOX_PATH, 'GET, HEAD')
+  const email = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('email')?.trim()
+  return new OtpStore(context.store).outbox(email || undefined)
 }
 
 function methodNotAllowed(res: ServerResponse, method: string | undefined, path: string, allow: string): ApiError {
@@ -332,12 +369,12 @@ function newRequestId(): string {
   return `req_${randomBytes(8).toString('hex')}`
 }
 
-function errorEnvelope(requestId: string, message: string, code: string) {
-  return {success: false as const, error: {message, code}, requestId}
+function errorEnvelope(requestId: string, message: string, code: string, extra: ApiError['extra'] = {}) {
+  return {success: false as const, error: {message, code, ...extra}, requestId}
 }
 
 function sendError(res: ServerResponse, requestId: string, error: ApiError): void {
-  send(res, error.status, errorEnvelope(requestId, error.message, error.code), requestId)
+  send(res, error.status, errorEnvelope(requestId, error.message, error.code, error.extra), requestId)
 }
 
 function send(res: ServerResponse, status: number, body: object, requestId: string): void {

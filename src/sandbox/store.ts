@@ -4,7 +4,7 @@ import {mkdirSync, rmSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import sqlite from 'node-sqlite3-wasm'
 
-import {claim, inspectDataFile, release} from './data-file.js'
+import {claim, inspectDataFile, pidFileOf, release} from './data-file.js'
 import {hashKey, mintKey, newId} from './keys.js'
 import {
   type ApiKeyChanges,
@@ -47,7 +47,7 @@ export class SandboxStore {
   static open(file: string, options: OpenOptions = {}): SandboxStore {
     const path = resolve(file)
     mkdirSync(dirname(path), {recursive: true, mode: 0o700})
-    const pidFile = `${path}.pid`
+    const pidFile = pidFileOf(path)
     claim(path, pidFile)
     let db: Database | undefined
     try {
@@ -110,6 +110,11 @@ export class SandboxStore {
       if (this.db.inTransaction) this.db.exec('ROLLBACK')
       throw error
     }
+  }
+
+  /** The database itself, for modules that keep their own tables in it (otp-store.ts); write inside transaction(). */
+  get database(): Database {
+    return this.db
   }
 
   getMeta(name: string): string | undefined {

@@ -29,7 +29,7 @@ async function runDemo(env: Record<string, string | undefined> = {}) {
   return {code, stdout, stderr}
 }
 
-it('npm run demo: sandbox, login, organization create, create-key, whoami with the new key, profile list; exit 0', async () => {
+it('npm run demo: sandbox, login, organization create, create-key, whoami, profile list, an agent signing up by code; exit 0', async () => {
   const {code, stdout, stderr} = await runDemo()
   assert.equal(code, 0, `stdout:\n${stdout}\nstderr:\n${stderr}`)
   const steps = [...stdout.matchAll(/^▶ (.+)$/gm)].map((m) => m[1])
@@ -40,12 +40,22 @@ it('npm run demo: sandbox, login, organization create, create-key, whoami with t
     'Create an organization key (the headline)',
     'Who am I, with the new key (now the active profile)',
     'Profiles',
+    'An agent gets its own key: ask for a code by email',
+    'Read the code the sandbox "emailed" (its outbox)',
+    'Send it back: a new organization, its key saved as the active profile',
+    'Who am I, with the agent key',
   ])
   assert.match(stdout, /^listening on http:\/\/127\.0\.0\.1:\d+, seeded "Sandbox Org"$/m)
   assert.match(stdout, /Organization API Key Created Successfully/)
   assert.match(stdout, /Saved as profile "org-api-key-ci-deploy-key" \(now active\)/)
   assert.match(stdout, /Key verified[^]*Key name: +CI Deploy Key/)
   assert.match(stdout, /^ {2}\* +org-api-key-ci-deploy-key /m)
+  assert.match(stdout, /✓ Code sent to agent@demo\.example/)
+  assert.match(stdout, /^code: \d{6}$/m)
+  assert.match(stdout, /Saved as profile "agent-org" \(now active\)/)
+  assert.match(stdout, /Key verified[^]*Organization: +Agent Org[^]*Profile: +agent-org/)
+  const agentPart = stdout.slice(stdout.indexOf('▶ An agent gets its own key'))
+  assert.doesNotMatch(agentPart, /cko_[A-Za-z0-9_-]{20,}/, 'the agent key is never printed raw')
   assert.match(stdout, /✓ Demo complete \(sandbox stopped: cleanly\)$/m)
   assert.doesNotMatch(stderr, /Error|✗/)
 

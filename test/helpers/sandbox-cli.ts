@@ -32,6 +32,7 @@ export interface SandboxDocument {
       admin: SeededKeyDocument
       member: SeededKeyDocument
     }
+    people: Array<{role: string; name: string; email: string}>
   }
   profile: string | null
   warnings: string[]
@@ -39,6 +40,7 @@ export interface SandboxDocument {
 
 export interface SeededKeyDocument {
   role: string
+  email: string
   apiKey: string
   keyPrefix: string
   keyName: string

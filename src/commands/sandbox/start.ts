@@ -8,6 +8,8 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
 
   static override description = `Serves every endpoint of the platform's contract on loopback, with the same envelopes, status codes and rules, from an SQLite file that survives restarts. The first start of a data file creates "Sandbox Org" with an owner, an admin and a plain member, and prints their keys once.
 
+The codes of "codika auth" are not emailed: they go to the outbox ("codika sandbox outbox", or GET /_sandbox/outbox?email=) and one line on stderr. The seeded people's addresses (owner@sandbox.codika.local, admin@…, member@…) are shown on every start.
+
 Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with keys. CODIKA_SANDBOX_CLOCK_OFFSET (+8d, -2h, 30m, 90s, 1w or seconds) shifts the sandbox's clock, to try expired keys without waiting.`
 
   static override examples = [

@@ -6,13 +6,20 @@ import {makeDebug} from '../debug.js'
 import {userAgent} from '../version.js'
 import {
   AUTH_HEADER,
+  type CompleteLoginData,
+  type CompleteLoginRequest,
+  type CompleteSignupData,
+  type CompleteSignupRequest,
   type CreateOrganizationData,
   type CreateOrganizationKeyData,
   type CreateOrganizationKeyRequest,
   type CreateOrganizationRequest,
   ENDPOINTS,
+  type Endpoint,
   type EndpointName,
   endpointUrl,
+  type OtpRequest,
+  type OtpRequestData,
   type SuccessEnvelope,
   type UpdateOrganizationKeyData,
   type UpdateOrganizationKeyRequest,
@@ -28,7 +35,8 @@ const RETRYABLE_STATUSES = new Set([502, 503, 504])
 
 export interface ClientOptions {
   baseUrl: string
-  apiKey: string
+  /** The key sent in the auth header; may be left out by a client that calls only public endpoints (OTP). */
+  apiKey?: string
   /** Total time for a call, retries included; default from CODIKA_TIMEOUT, else 30 s. */
   timeoutMs?: number
   userAgent?: string
@@ -98,7 +106,7 @@ const debug = makeDebug('codika:http')
 
 export class CodikaClient {
   readonly baseUrl: string
-  private readonly apiKey: string
+  private readonly apiKey?: string
   private readonly timeoutMs: number
   private readonly userAgent: string
   /** The proxy variables, checked once, when the client is made (a bad one is a usage error before anything else). */
@@ -129,6 +137,24 @@ export class CodikaClient {
     return this.call('updateOrganizationKey', body)
   }
 
+  // OTP self-provisioning: public endpoints, sent without the auth header.
+
+  requestSignupOtp(body: OtpRequest): Promise<SuccessEnvelope<OtpRequestData>> {
+    return this.call('requestSignupOtp', body)
+  }
+
+  completeSignup(body: CompleteSignupRequest): Promise<SuccessEnvelope<CompleteSignupData>> {
+    return this.call('completeSignup', body)
+  }
+
+  requestLoginOtp(body: OtpRequest): Promise<SuccessEnvelope<OtpRequestData>> {
+    return this.call('requestLoginOtp', body)
+  }
+
+  completeLogin(body: CompleteLoginRequest): Promise<SuccessEnvelope<CompleteLoginData>> {
+    return this.call('completeLogin', body)
+  }
+
   /** Releases the connection pool, so the process can exit at once. */
   async close(): Promise<void> {
     const dispatcher = this.dispatcher
@@ -151,7 +177,11 @@ export class CodikaClient {
   }
 
   private async call<T>(name: EndpointName, body?: object): Promise<SuccessEnvelope<T>> {
-    const endpoint = ENDPOINTS[name]
+    const endpoint: Endpoint = ENDPOINTS[name]
+    if (!endpoint.public && this.apiKey === undefined)
+      throw new CodikaError('NO_API_KEY', `No API key for ${endpoint.path}: this client was made without one.`, {
+        exitCode: 2,
+      })
     if (body !== undefined) {
       const problem = await check(`${name}.request` as const, body)
       if (problem) throw new CodikaError('INVALID_REQUEST', `The request was not sent: ${problem}.`, {exitCode: 2})
@@ -175,7 +205,7 @@ export class CodikaClient {
           response = await fetch(url, {
             method: 'POST',
             headers: {
-              [AUTH_HEADER]: this.apiKey,
+              ...(endpoint.public ? {} : {[AUTH_HEADER]: this.apiKey!}),
               'User-Agent': this.userAgent,
               Accept: 'application/json',
               ...(body === undefined ? {} : {'Content-Type': 'application/json'}),
@@ -262,12 +292,20 @@ async function interpret<T>(
   const requestId = requestIdOf(json)
   const ok = status >= 200 && status < 300
   if (json !== undefined && (await check('errorEnvelope', json)) === undefined) {
-    const {error} = json as {error: {message: string; code?: string}}
+    const {error} = json as {error: {message: string; code?: string; nextAction?: unknown; details?: unknown}}
+    const details = error.details
     throw new CodikaError('API_ERROR', `${error.message}${ok ? '' : ` (HTTP ${status})`}`, {
       status,
       requestId,
       platformCode: error.code,
-      hint: hintForStatus(status),
+      // The OTP endpoints' extras (CONTRACT.md): kept when they have the contract's shape, ignored otherwise.
+      nextAction: typeof error.nextAction === 'string' ? error.nextAction : undefined,
+      details:
+        details && typeof details === 'object' && !Array.isArray(details)
+          ? (details as Record<string, unknown>)
+          : undefined,
+      // The generic hints speak of keys and ids; the OTP endpoints' failures get theirs from lib/otp.ts.
+      hint: (ENDPOINTS[name] as Endpoint).public ? undefined : hintForStatus(status),
     })
   }
   if (!ok) {
@@ -334,14 +372,14 @@ function causeCode(error: unknown): string | undefined {
  * network error that is retried or reported as "may have reached the platform". Commands check the same earlier,
  * with the flag's name; this guards every caller of the client, plugins included.
  */
-function refuseUnsendable(url: string, apiKey: string): void {
+function refuseUnsendable(url: string, apiKey: string | undefined): void {
   const port = portOf(new URL(url))
   if (FETCH_BLOCKED_PORTS.has(port))
     throw usageError(
       'INVALID_FLAG',
       `The platform URL uses port ${port}, which fetch refuses to call; nothing was sent.`,
     )
-  const problem = keyHeaderProblem(apiKey)
+  const problem = apiKey === undefined ? undefined : keyHeaderProblem(apiKey)
   if (problem)
     throw usageError(
       'INVALID_API_KEY',
@@ -384,9 +422,13 @@ function neverArrived(error: unknown): boolean {
 }
 
 /** The same failure, with a hint that retrying a create or update blindly could do it twice. */
+/** The hint of a failed create, update or complete that may have reached the platform (so callers can tell). */
+export const MAY_HAVE_ARRIVED_HINT =
+  'The request may have reached the platform: check whether it took effect before trying again, or it may happen twice.'
+
 function mayHaveArrived(failure: CodikaError): CodikaError {
   return new CodikaError(failure.code, failure.message, {
-    hint: 'The request may have reached the platform: check whether it took effect before trying again, or it may happen twice.',
+    hint: MAY_HAVE_ARRIVED_HINT,
     status: failure.status,
     requestId: failure.requestId,
     cause: failure,

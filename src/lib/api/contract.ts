@@ -239,9 +239,12 @@ export interface Endpoint {
   readonly data: Schema
   /** May the client send it again after a failure that might have reached the platform? */
   readonly idempotent: boolean
+  /** Sent without the auth header (the OTP endpoints: the caller has no key yet). */
+  readonly public?: boolean
 }
 
-export const ENDPOINTS = {
+// ENDPOINTS (every endpoint, by name) is assembled at the end of this file, after the OTP section.
+const KEY_ENDPOINTS = {
   verifyApiKey: {path: 'verifyapikey', data: verifyApiKeyDataSchema, idempotent: true},
   createOrganization: {
     path: 'createorganizationviaapikey',
@@ -273,3 +276,273 @@ export function endpointUrl(baseUrl: string, endpoint: Endpoint): string {
   url.pathname = `${path}/${endpoint.path}`
   return url.toString()
 }
+
+// =========================================================================================================
+// ==== OTP self-provisioning (CONTRACT.md "OTP self-provisioning"): four public endpoints, no auth header ====
+// =========================================================================================================
+
+/** The rules the platform enforces on emailed codes and the keys they mint. */
+export const OTP_RULES = {
+  /** A code is this many decimal digits. */
+  codeDigits: 6,
+  /** A code is valid this long after it was sent. */
+  codeTtlSeconds: 600,
+  /** After this many wrong codes, the code is deleted (OTP_LOCKED_OUT). */
+  maxFailedAttempts: 5,
+  /** At least this long between two code requests for one address. */
+  resendCooldownSeconds: 30,
+  /** At most this many code requests an hour for one address… */
+  requestsPerHourPerEmail: 20,
+  /** …and this many from one client IP address. */
+  requestsPerHourPerIp: 60,
+  /** A login mints no key for an organization that already holds this many active keys. */
+  maxActiveKeysPerOrganization: 20,
+} as const
+
+/** `company.name`: at most this many characters (code points); the organization's name when absent. */
+export const COMPANY_NAME_MAX_LENGTH = 100
+export const DEFAULT_COMPANY_NAME = 'My Organization'
+/** `apiKey.name` when absent. */
+export const DEFAULT_CLI_KEY_NAME = 'CLI default key'
+/** `apiKey.expiresInDays`: a whole number in this range; no expiry when absent. */
+export const KEY_EXPIRES_IN_DAYS = {min: 1, max: 365} as const
+
+export const OTP_PURPOSES = ['signup', 'login'] as const
+export type OtpPurpose = (typeof OTP_PURPOSES)[number]
+
+/** A code as the platform sends it: exactly six decimal digits. */
+export const OTP_CODE_PATTERN = /^\d{6}$/
+
+/** The longest address SMTP carries (RFC 5321's path limit less its angle brackets). */
+export const EMAIL_MAX_LENGTH = 254
+
+/** An address of the shape `local@domain.tld`: no spaces, one `@`, a dot in the domain, at most 254 characters. */
+export function isEmailAddress(text: string): boolean {
+  return text.length <= EMAIL_MAX_LENGTH && /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text)
+}
+
+/** The error codes of the OTP endpoints and the HTTP status of each (ORGANIZATION_CREATION_FAILED: 400–500). */
+export const OTP_ERROR_STATUS = {
+  EMAIL_REQUIRED: 400,
+  EMAIL_INVALID: 400,
+  USER_ALREADY_HAS_ORGANIZATION: 409,
+  USER_NOT_FOUND: 404,
+  USER_HAS_NO_ORGANIZATION: 409,
+  OTP_RESEND_COOLDOWN: 429,
+  EMAIL_RATE_LIMITED: 429,
+  IP_RATE_LIMITED: 429,
+  OTP_INVALID: 400,
+  OTP_NOT_FOUND: 404,
+  OTP_EXPIRED: 410,
+  OTP_ALREADY_USED: 409,
+  OTP_PURPOSE_MISMATCH: 409,
+  OTP_LOCKED_OUT: 429,
+  COMPANY_NAME_TOO_LONG: 400,
+  INVALID_EXPIRES_IN_DAYS: 400,
+  ORGANIZATION_CREATION_FAILED: 400,
+  MULTIPLE_ORGANIZATIONS: 409,
+  ORGANIZATION_NOT_MEMBER: 403,
+  MAX_API_KEYS_REACHED: 429,
+  INTERNAL: 500,
+} as const
+export type OtpErrorCode = keyof typeof OTP_ERROR_STATUS
+
+/** An organization a user belongs to, as MULTIPLE_ORGANIZATIONS and ORGANIZATION_NOT_MEMBER list them. */
+export interface OrganizationChoice {
+  id: string
+  name: string
+}
+
+/** `error.details` of the OTP endpoints, by code (every field optional: the platform may leave any out). */
+export interface OtpErrorDetails {
+  /** OTP_RESEND_COOLDOWN */
+  retryInSeconds?: number
+  /** OTP_INVALID */
+  attemptsRemaining?: number
+  /** MULTIPLE_ORGANIZATIONS, ORGANIZATION_NOT_MEMBER */
+  organizations?: OrganizationChoice[]
+  [field: string]: unknown
+}
+
+/** The error envelope of the OTP endpoints: the common one, whose `error` also carries a code, a next action, details. */
+export interface OtpErrorEnvelope {
+  success: false
+  error: {code: string; message: string; nextAction?: string; details?: OtpErrorDetails}
+  requestId: string
+}
+
+export interface OtpRequest {
+  email: string
+}
+
+export interface OtpRequestData {
+  email: string
+  expiresInSeconds: number
+}
+
+/** What the minted key's request may say; each field only when given. */
+export interface MintedKeyOptions {
+  name?: string
+  expiresInDays?: number
+}
+
+export interface CompleteSignupRequest {
+  email: string
+  code: string
+  company?: {name?: string; description?: string}
+  apiKey?: MintedKeyOptions
+}
+
+/** The organization key a complete mints. The raw key is `raw` here (`apiKey` in createorganizationapikeypublic). */
+export interface MintedKey {
+  keyId: string
+  /** The raw `cko_` key: returned this once only. */
+  raw: string
+  keyPrefix: string
+  name: string
+  scopes: string[]
+  createdAt: string
+  /** Absent: the key never expires. */
+  expiresAt?: string
+}
+
+export interface CompleteSignupData {
+  organizationId: string
+  organizationName: string
+  isNewUser: boolean
+  apiKey: MintedKey
+}
+
+export interface CompleteLoginRequest {
+  email: string
+  code: string
+  organizationId?: string
+  apiKey?: MintedKeyOptions
+}
+
+export interface CompleteLoginData {
+  organizationId: string
+  organizationName: string
+  apiKey: MintedKey
+}
+
+const otpRequestSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email'],
+  properties: {email: {type: 'string', minLength: 3, maxLength: EMAIL_MAX_LENGTH}},
+}
+
+const otpRequestDataSchema: Schema = {
+  type: 'object',
+  required: ['email', 'expiresInSeconds'],
+  properties: {email: {type: 'string'}, expiresInSeconds: {type: 'integer', minimum: 1}},
+}
+
+const mintedKeyOptionsSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: nonEmptyString,
+    expiresInDays: {type: 'integer', minimum: KEY_EXPIRES_IN_DAYS.min, maximum: KEY_EXPIRES_IN_DAYS.max},
+  },
+}
+
+const otpCodeSchema: Schema = {type: 'string', pattern: OTP_CODE_PATTERN.source}
+
+const completeSignupRequestSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email', 'code'],
+  properties: {
+    email: {type: 'string', minLength: 3, maxLength: EMAIL_MAX_LENGTH},
+    code: otpCodeSchema,
+    company: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {name: {...nonEmptyString, maxLength: COMPANY_NAME_MAX_LENGTH}, description: {type: 'string'}},
+    },
+    apiKey: mintedKeyOptionsSchema,
+  },
+}
+
+const completeLoginRequestSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['email', 'code'],
+  properties: {
+    email: {type: 'string', minLength: 3, maxLength: EMAIL_MAX_LENGTH},
+    code: otpCodeSchema,
+    organizationId: nonEmptyString,
+    apiKey: mintedKeyOptionsSchema,
+  },
+}
+
+const mintedKeySchema: Schema = {
+  type: 'object',
+  required: ['keyId', 'raw', 'keyPrefix', 'name', 'scopes', 'createdAt'],
+  properties: {
+    keyId: nonEmptyString,
+    raw: {type: 'string', pattern: '^cko_.+'},
+    keyPrefix: nonEmptyString,
+    name: {type: 'string'},
+    scopes: stringList,
+    createdAt: nonEmptyString,
+    expiresAt: {type: 'string'},
+  },
+}
+
+const completeSignupDataSchema: Schema = {
+  type: 'object',
+  required: ['organizationId', 'organizationName', 'isNewUser', 'apiKey'],
+  properties: {
+    organizationId: nonEmptyString,
+    organizationName: {type: 'string'},
+    isNewUser: {type: 'boolean'},
+    apiKey: mintedKeySchema,
+  },
+}
+
+const completeLoginDataSchema: Schema = {
+  type: 'object',
+  required: ['organizationId', 'organizationName', 'apiKey'],
+  properties: {organizationId: nonEmptyString, organizationName: {type: 'string'}, apiKey: mintedKeySchema},
+}
+
+// Not idempotent: a request sends an email (and counts against the limits), a complete uses up its code.
+const OTP_ENDPOINTS = {
+  requestSignupOtp: {
+    path: 'clirequestsignupotp',
+    request: otpRequestSchema,
+    data: otpRequestDataSchema,
+    idempotent: false,
+    public: true,
+  },
+  completeSignup: {
+    path: 'clicompletesignup',
+    request: completeSignupRequestSchema,
+    data: completeSignupDataSchema,
+    idempotent: false,
+    public: true,
+  },
+  requestLoginOtp: {
+    path: 'clirequestloginotp',
+    // Copies: the build's generated validators need each endpoint's schemas to be objects of their own.
+    request: {...otpRequestSchema},
+    data: {...otpRequestDataSchema},
+    idempotent: false,
+    public: true,
+  },
+  completeLogin: {
+    path: 'clicompletelogin',
+    request: completeLoginRequestSchema,
+    data: completeLoginDataSchema,
+    idempotent: false,
+    public: true,
+  },
+} as const satisfies Record<string, Endpoint>
+
+// ==== end of OTP self-provisioning ==========================================================================
+
+/** Every endpoint of the contract, by name. */
+export const ENDPOINTS = {...KEY_ENDPOINTS, ...OTP_ENDPOINTS} as const satisfies Record<string, Endpoint>

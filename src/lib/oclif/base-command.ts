@@ -10,6 +10,7 @@ import {paint, plain, printable} from '../output.js'
 import {openKeyring, type StorageChoice, storageChoice} from '../profiles/keyring.js'
 import {configPath} from '../profiles/paths.js'
 import {describeFileError, ProfileStore} from '../profiles/store.js'
+import {errorText} from '../screens/errors.js'
 import {expiryWarning} from '../profiles/expiry.js'
 import {registerArgvSecrets} from './logger.js'
 import {redact, registerSecret} from '../redact.js'
@@ -21,7 +22,16 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
 /** What a failed command prints with --json. */
 export interface ErrorJson {
   success: false
-  error: {code: ErrorCode; message: string; hint?: string; status?: number}
+  error: {
+    code: ErrorCode
+    message: string
+    hint?: string
+    status?: number
+    /** The platform's own error code, next action and details, as it gave them. */
+    platformCode?: string
+    nextAction?: string
+    details?: Record<string, unknown>
+  }
   requestId: string | null
 }
 
@@ -144,6 +154,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         message: redact(e.message),
         ...(e.hint ? {hint: redact(e.hint)} : {}),
         ...(e.status === undefined ? {} : {status: e.status}),
+        ...(e.platformCode === undefined ? {} : {platformCode: e.platformCode}),
+        ...(e.nextAction === undefined ? {} : {nextAction: redact(e.nextAction)}),
+        ...(e.details === undefined
+          ? {}
+          : {details: JSON.parse(redact(JSON.stringify(e.details))) as Record<string, unknown>}),
       },
       requestId: e.requestId ?? null,
     }
@@ -163,12 +178,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** An error as the human screen shows it, on stderr (with what was made once, when the output is what failed). */
   private printError(e: CodikaError, original: Error = e): void {
-    const lines = [`${paint('red', 'Error:', process.stderr)} ${printable(redact(e.message))}`]
-    if (e.code === 'OUTPUT_UNWRITABLE' && this.madeOnce) lines.push(printable(redact(this.madeOnce)))
-    if (e.hint) lines.push(`${paint('dim', 'Hint:', process.stderr)} ${printable(redact(e.hint))}`)
-    if (e.requestId) lines.push(`${paint('dim', 'Request ID:', process.stderr)} ${printable(e.requestId)}`)
-    if (debugRequested() && original.stack) lines.push(redact(original.stack))
-    process.stderr.write(`${lines.join('\n')}\n`)
+    const note = e.code === 'OUTPUT_UNWRITABLE' ? this.madeOnce : undefined
+    process.stderr.write(errorText(e, {stack: debugRequested() ? original.stack : undefined, note}))
   }
 }
 

@@ -21,6 +21,9 @@ export function registerArgvSecrets(argv: readonly string[] = process.argv, env 
     if (arg === '--api-key' || arg === '--n8n-api-key') registerSecret(argv[i + 1])
     const inline = /^--(?:n8n-)?api-key=(.*)$/.exec(arg)
     if (inline) registerSecret(inline[1])
+    // An emailed code (codika auth …-complete) is a secret until it is used: nothing of it is shown.
+    const code = arg === '--code' ? argv[i + 1] : /^--code=(.*)$/.exec(arg)?.[1]
+    if (code) registerSecret(code.trim(), '••••••')
   }
   registerSecret(env.CODIKA_API_KEY)
   // A URL's user:password@ (refused by every command, but oclif logs argv before a command can refuse it).

@@ -3,14 +3,14 @@ import {statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {ClockOffsetError} from '../../sandbox/clock.js'
-import {DATA_FILE_NAME, DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
-import type {SeededSandbox} from '../../sandbox/seed.js'
+import {DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
+import {SEEDED_ACCOUNTS, type SeededSandbox} from '../../sandbox/seed.js'
 import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from '../../sandbox/server.js'
 import {FETCH_BLOCKED_PORTS} from '../api/transport-rules.js'
 import {CodikaError, usageError} from '../errors.js'
 import {configPath} from '../profiles/paths.js'
 import type {ProfileStore} from '../profiles/store.js'
-import {dataHome} from '../xdg.cjs'
+import {defaultDataFile} from './paths.js'
 
 export const SANDBOX_PROFILE = 'sandbox'
 
@@ -27,10 +27,7 @@ const FILE_ERRORS: Record<string, string> = {
   ELOOP: 'too many symbolic links in its path',
 }
 
-/** Where `sandbox start` keeps its data without --data: <XDG data home>/codika/sandbox.db. */
-export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(dataHome(env), 'codika', DATA_FILE_NAME)
-}
+export {defaultDataFile} from './paths.js'
 
 export type LaunchOptions = Omit<SandboxOptions, 'dataFile'> & {dataFile?: string}
 
@@ -136,7 +133,7 @@ function isFolder(path: string): boolean {
   }
 }
 
-/** The document `sandbox start --json` prints once it listens (the seeded keys only on the first start). */
+/** The document `sandbox start --json` prints once it listens (the seeded keys only on the first start; the people's addresses always). */
 export function describeSandbox(sandbox: Sandbox, profile: string | null) {
   return {
     success: true as const,
@@ -147,6 +144,8 @@ export function describeSandbox(sandbox: Sandbox, profile: string | null) {
       dataFile: sandbox.dataFile,
       clockOffsetMs: sandbox.clockOffsetMs,
       seeded: sandbox.seeded ?? null,
+      // On every start: the seeded people log in by emailed code, their codes in the outbox.
+      people: SEEDED_ACCOUNTS,
     },
     profile,
   }

@@ -1,5 +1,7 @@
 // The human screen of `sandbox start`: where it listens, and the seeded keys the one time they exist.
+import {SEEDED_ACCOUNTS} from '../../sandbox/seed.js'
 import type {Sandbox} from '../../sandbox/server.js'
+import type {Outbox} from '../sandbox/outbox.js'
 
 /** The human banner: where it listens, and the seeded keys the one time they exist. */
 export function sandboxBanner(sandbox: Sandbox, profile: string | null): string {
@@ -24,6 +26,26 @@ export function sandboxBanner(sandbox: Sandbox, profile: string | null): string 
   } else {
     lines.push('', 'Seeded on an earlier start: its keys are not shown again (--reset starts afresh).')
   }
+  lines.push(
+    '',
+    'Its people log in by emailed code (`codika auth login-request --email <address>`; codes: `codika sandbox outbox`):',
+  )
+  for (const who of SEEDED_ACCOUNTS) lines.push(`  ${who.role.padEnd(6)}  ${who.email}`)
   lines.push('', 'Press Ctrl+C to stop.')
+  return lines.join('\n')
+}
+
+/** `sandbox outbox`: each message on one line, newest first, code last (easy to pick out with a shell tool). */
+export function outboxText(outbox: Outbox, email: string | undefined): string {
+  const where = outbox.source === 'sandbox' ? `the sandbox at ${outbox.url}` : outbox.dataFile
+  const count = outbox.messages.length
+  if (count === 0) return `No codes sent${email ? ` to ${email}` : ''} (outbox of ${where}).`
+  const lines = [
+    `${count} code${count === 1 ? '' : 's'} sent${email ? ` to ${email}` : ''}, newest first (outbox of ${where}):`,
+    '',
+  ]
+  const width = Math.max(...outbox.messages.map((m) => m.email.length))
+  for (const m of outbox.messages)
+    lines.push(`  ${m.sentAt}  ${m.purpose.padEnd(6)}  ${m.email.padEnd(width)}  expires ${m.expiresAt}  ${m.code}`)
   return lines.join('\n')
 }

@@ -118,6 +118,56 @@ describe('CodikaClient', () => {
     assert.equal(platform.requestsTo('badrequest').length, 0)
   })
 
+  it('the OTP endpoints go without the auth header; a client without a key sends nothing that needs one', async () => {
+    const base = platform.route('public', {json: okEnvelope({email: 'a@example.com', expiresInSeconds: 600})})
+    const keyless = new CodikaClient({baseUrl: base, timeoutMs: 5000})
+    try {
+      const withKey = client(base)
+      await withKey.requestLoginOtp({email: 'a@example.com'})
+      await withKey.close()
+      await keyless.requestSignupOtp({email: 'a@example.com'})
+      const refused = await failure(keyless.verifyApiKey())
+      assert.equal(refused.code, 'NO_API_KEY')
+      assert.equal(refused.exitCode, 2)
+    } finally {
+      await keyless.close()
+    }
+    const sent = platform.requestsTo('public')
+    assert.deepEqual(
+      sent.map((r) => [r.url, r.headers['x-process-manager-key']]),
+      [
+        ['/public/clirequestloginotp', undefined],
+        ['/public/clirequestsignupotp', undefined],
+      ],
+    )
+  })
+
+  it('an OTP error keeps the platform’s nextAction and details (when they have the contract’s shape)', async () => {
+    const error = (extra: object) => ({
+      success: false,
+      error: {message: 'Wrong code', code: 'OTP_INVALID', ...extra},
+      requestId: 'req-otp',
+    })
+    const base = platform.route(
+      'otp-error',
+      {status: 400, json: error({nextAction: 'Try again.', details: {attemptsRemaining: 3}})},
+      {status: 400, json: error({nextAction: 42, details: ['not', 'an', 'object']})},
+    )
+    const c = new CodikaClient({baseUrl: base, timeoutMs: 5000})
+    try {
+      const first = await failure(c.completeLogin({email: 'a@example.com', code: '123456'}))
+      assert.equal(first.platformCode, 'OTP_INVALID')
+      assert.equal(first.nextAction, 'Try again.')
+      assert.deepEqual(first.details, {attemptsRemaining: 3})
+      assert.equal(first.hint, undefined, 'no key-and-id hint for a public endpoint')
+      const second = await failure(c.completeLogin({email: 'a@example.com', code: '123456'}))
+      assert.equal(second.nextAction, undefined)
+      assert.equal(second.details, undefined)
+    } finally {
+      await c.close()
+    }
+  })
+
   it('errors are typed values with the HTTP status and the request id', async () => {
     const cases = [
       {

@@ -1,0 +1,27 @@
+// The flags the four `codika auth` commands share, and the flags a hint repeats when it names a command to re-run.
+import {Flags} from './oclif/index.js'
+
+export const emailFlag = Flags.string({summary: 'The email address the code is (or was) sent to.', required: true})
+
+export const codeFlag = Flags.string({summary: 'The 6-digit code from the email.', required: true})
+
+export const baseUrlFlag = Flags.string({
+  summary:
+    'Platform base URL (also a full endpoint URL, as the established client takes it; default: CODIKA_BASE_URL, else production).',
+  aliases: ['api-url'],
+})
+
+export const keyFlags = {
+  'key-name': Flags.string({summary: 'Name of the minted key (default: "CLI default key").'}),
+  'key-expires-in': Flags.string({summary: 'Days until the minted key expires, 1 to 365 (default: never).'}),
+  name: Flags.string({
+    summary: 'Profile name to save the key under (default: after the organization); never one that holds a key.',
+  }),
+}
+
+/** The flags given that a re-run repeats as they were (never --email, which hints put first, nor --code). */
+export function givenFlags(flags: Record<string, unknown>, names: readonly string[]): Array<[string, string]> {
+  return names
+    .filter((name) => typeof flags[name] === 'string')
+    .map((name) => [`--${name}`, (flags[name] as string).trim()])
+}
