@@ -33,9 +33,8 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
   private unverified?: SourceFacts & {verified: false; cached: KeyDetails | null}
 
   async run() {
-    const credentials = this.credentials()
-    // PlatformCommand warns from the cached expiry; the platform's own date covers keys that are not saved.
-    const warnedAlready = this.warnings.length > 0
+    // The expiry warned about is the platform's when it answers; the saved one only when it cannot be asked.
+    const credentials = this.credentials({warnExpiry: false})
     const facts = sourceFacts(credentials)
     const cached = await cachedDetails(credentials, this.store)
     this.unverified = {
@@ -50,6 +49,8 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
     try {
       envelope = await this.withSpinner('Verifying the key', () => verifyKey(client))
     } catch (error) {
+      const cachedWarning = this.cachedExpiryWarning()
+      if (cachedWarning) this.warn(cachedWarning)
       if (!this.jsonEnabled())
         this.log(whoamiText(detailsFromProfile(cached?.profile, credentials.apiKey), facts, false))
       throw error
@@ -57,7 +58,7 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
     this.unverified = undefined
 
     const {data, requestId} = envelope
-    const warning = warnedAlready ? undefined : expiryWarning(facts.profile ?? undefined, data.expiresAt)
+    const warning = expiryWarning(facts.profile ?? undefined, data.expiresAt)
     if (warning) this.warn(warning)
     if (!this.jsonEnabled()) this.log(whoamiText(data, facts, true, requestId))
     return {success: true, verified: true, data, requestId, ...facts, expiryStatus: expiryStatusOf(data) ?? null}

@@ -265,7 +265,7 @@ describe('profile show', {concurrency: true}, () => {
     assert.equal(doc.profile.active, false)
     assert.equal(doc.profile.baseUrl, 'http://127.0.0.1:8787')
     assert.equal(doc.profile.expiryStatus, 'expiring')
-    assert.deepEqual(doc.profile.otherFields, {n8nApiKey: 'cka_EnvK…DDDD'})
+    assert.deepEqual(doc.profile.otherFields, {n8nApiKey: 'cka_…DDDD (hidden)'})
     const viaEnv = onlyJson(await ok(h, ['profile', 'show', '--json'], {CODIKA_PROFILE: 'old-key'}))
     assert.equal(viaEnv.profile.name, 'old-key')
   })

@@ -267,15 +267,24 @@ export abstract class PlatformCommand<T extends typeof Command> extends BaseComm
     }
   }
 
-  /** The key and URL of this run (SPEC.md's table), resolved once. Warns when that key expires soon. */
-  protected credentials(): Credentials {
+  /**
+   * The key and URL of this run (SPEC.md's table), resolved once. Warns when the saved details of that key say it
+   * expires soon — unless `warnExpiry` is false: a command that learns the truth from the platform (whoami) warns
+   * from that instead, and takes the saved warning (cachedExpiryWarning) only when the platform cannot be asked.
+   */
+  protected credentials({warnExpiry = true}: {warnExpiry?: boolean} = {}): Credentials {
     const resolved = this.resolved!
     if ('error' in resolved) throw resolved.error
     if (!this.expiryWarned) {
       this.expiryWarned = true
-      if (resolved.expiryWarning) this.warn(resolved.expiryWarning)
+      if (warnExpiry && resolved.expiryWarning) this.warn(resolved.expiryWarning)
     }
     return resolved.credentials
+  }
+
+  /** The expiry warning the saved details of the key in use give, if any. */
+  protected cachedExpiryWarning(): string | undefined {
+    return this.resolved && 'credentials' in this.resolved ? this.resolved.expiryWarning : undefined
   }
 
   /** A client for the resolved credentials; closed when the command ends. */

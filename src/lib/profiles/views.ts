@@ -74,7 +74,25 @@ export function profileView(name: string, profile: Profile, activeProfile: strin
 export function otherFields(profile: Profile): Record<string, unknown> | undefined {
   const other = Object.fromEntries(Object.entries(profile).filter(([field]) => !KNOWN_FIELDS.has(field)))
   if (Object.keys(other).length === 0) return undefined
-  return JSON.parse(redact(JSON.stringify(other))) as Record<string, unknown>
+  return JSON.parse(redact(JSON.stringify(hideSecrets(other)))) as Record<string, unknown>
+}
+
+/** Field names that say their value is a secret (`n8nApiKey`, `accessToken`, `clientSecret`, `password`, …). */
+const SECRET_NAME = /key|token|secret|passw(or)?d|credential|auth|cookie|session|signature|private/i
+
+/**
+ * The fields of another client, with the value of every field whose name says it is a secret masked (strings show
+ * their first and last four characters at most, anything else only that it is there), at any depth.
+ */
+function hideSecrets(value: unknown, secret = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => hideSecrets(item, secret))
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([field, inner]) => [field, hideSecrets(inner, secret || SECRET_NAME.test(field))]),
+    )
+  if (!secret || value === null || value === undefined || typeof value === 'boolean') return value
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '')
+  return text.length > 16 ? `${text.slice(0, 4)}…${text.slice(-4)} (hidden)` : '(hidden)'
 }
 
 /** Credentials from CODIKA_API_KEY, shown by `profile list` as their own row: they beat every profile. */
