@@ -15,6 +15,7 @@ import {fishCompletion} from '../completion/fish.js'
 import {type CompletionShell, refreshInstalledFiles} from '../completion/install.js'
 import {type CommandMeta, type CompletionModel, completionModel} from '../completion/model.js'
 import {zshCompletion} from '../completion/zsh.js'
+import {warnIfLinkedPluginIsEmpty} from './linked-plugins.js'
 
 /** The completion script for `shell`, for the commands (plugins included) that `config` knows. */
 export async function completionScript(config: Interfaces.Config, shell: CompletionShell): Promise<string> {
@@ -117,7 +118,7 @@ const MISSED_BY_THE_PLUGIN = new Set(['plugins:link', 'plugins:reset', 'plugins:
  * After the plugin commands, the plugin's cache is rebuilt where the plugin does not do it, and the zsh and fish
  * files that `codika completion --install` wrote are written again, so that new commands complete.
  */
-export async function afterCommand(id: string, config: Interfaces.Config): Promise<void> {
+export async function afterCommand(id: string, config: Interfaces.Config, argv: readonly string[] = []): Promise<void> {
   if (id === 'autocomplete:script') {
     if (!existsSync(join(config.cacheDir, 'autocomplete', 'bash_setup'))) await config.runCommand('autocomplete:create')
     return
@@ -125,6 +126,7 @@ export async function afterCommand(id: string, config: Interfaces.Config): Promi
   if (!CHANGES_COMMANDS.has(id)) return
   // This process's config still lists the plugins as they were when it started.
   const fresh = await Config.load('options' in config ? (config as Config).options : config.root)
+  if (id === 'plugins:link') warnIfLinkedPluginIsEmpty(argv, fresh)
   if (MISSED_BY_THE_PLUGIN.has(id)) await fresh.runCommand('autocomplete:create')
   await refreshInstalledFiles((shell) => completionScript(fresh, shell))
 }
