@@ -1,6 +1,8 @@
 // The one base command: --json envelopes, error → exit code mapping, secrets kept out of every output;
 // PlatformCommand adds the shared flags of commands that call the platform and resolves key and URL.
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+
+import {Command, Flags, ux} from './core.js'
 
 import {CodikaClient, timeoutFromEnv} from '../api/client.js'
 import {type Credentials, resolveCredentials} from '../credentials.js'
@@ -58,14 +60,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Runs `work` with a spinner on stderr, only on a TTY and never with --json. */
   protected async withSpinner<R>(label: string, work: () => Promise<R>): Promise<R> {
     if (this.jsonEnabled() || !process.stderr.isTTY) return work()
-    const {ux} = await import('@oclif/core')
-    ux.action.start(label)
+    const {action} = ux()
+    action.start(label)
     try {
       const result = await work()
-      ux.action.stop()
+      action.stop()
       return result
     } catch (error) {
-      ux.action.stop('failed')
+      action.stop('failed')
       throw error
     }
   }

@@ -1,7 +1,9 @@
 // An unknown command: names the closest real one and exits 2 (a wrong command line, SPEC.md).
 // On a TTY (and without --json) @oclif/plugin-not-found asks "Did you mean …?" and runs it on yes. Off a TTY that
 // plugin prints no suggestion at all, which is why this hook owns the event and uses the plugin for the prompt only.
-import {type Hook, toConfiguredId} from '@oclif/core'
+import type {Hook} from '@oclif/core'
+
+import {toConfiguredId} from './core.js'
 
 import type {ErrorJson} from './base-command.js'
 import {EXIT} from '../errors.js'
