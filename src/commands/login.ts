@@ -41,6 +41,10 @@ The profile is named --name, or after the organization (organization keys) or th
     },
   ]
 
+  // `codika login ckp_…` would leave the key in the shell's history: refused, the word never shown.
+  static override secretArgumentsHint =
+    'Pass the key with --api-key, or pipe it on stdin; on a terminal, run codika login to type it at a masked prompt.'
+
   static override flags = {
     'api-key': Flags.string({summary: 'The API key to log in with (default: prompt, or the first line of stdin).'}),
     'base-url': Flags.string({

@@ -10,7 +10,7 @@ import {
   type OrganizationSize,
 } from './api/contract.js'
 import {parseBaseUrl} from './credentials.js'
-import {CodikaError, usageError} from './errors.js'
+import {CodikaError, type ErrorCode, usageError} from './errors.js'
 import {requireText} from './organization-keys.js'
 
 export const MIN_NAME_LENGTH = 2
@@ -126,6 +126,28 @@ export interface CreateOrganizationFlags {
   'store-credential-copy'?: boolean
 }
 
+const TOGETHER =
+  'Give both --n8n-base-url and --n8n-api-key for a self-hosted n8n, or neither for the platform-managed one.'
+
+/** The n8n flags' rules (dependsOn in `organization create`), in our words, by the flag that breaks one. */
+export const N8N_FLAG_RULES = {
+  'n8n-base-url': {
+    code: 'MISSING_FLAG',
+    message: '--n8n-base-url needs --n8n-api-key: a self-hosted n8n takes both.',
+    hint: TOGETHER,
+  },
+  'n8n-api-key': {
+    code: 'MISSING_FLAG',
+    message: '--n8n-api-key needs --n8n-base-url: a self-hosted n8n takes both.',
+    hint: TOGETHER,
+  },
+  'store-credential-copy': {
+    code: 'INVALID_FLAG',
+    message: '--store-credential-copy only applies to a self-hosted n8n.',
+    hint: TOGETHER,
+  },
+} as const satisfies Record<string, {code: ErrorCode; message: string; hint: string}>
+
 /**
  * The request body of `organization create`, built only from checked input; optional fields only when given,
  * `storeCredentialCopy` only when true. Throws a usage error (exit 2) before anything is sent.
@@ -145,14 +167,19 @@ export function createOrganizationRequest(flags: CreateOrganizationFlags): Creat
 
   const baseUrl = flags['n8n-base-url']
   const apiKey = flags['n8n-api-key']
-  const together =
-    'Give both --n8n-base-url and --n8n-api-key for a self-hosted n8n, or neither for the platform-managed one.'
-  if (baseUrl !== undefined && apiKey === undefined)
-    throw usageError('MISSING_FLAG', '--n8n-base-url needs --n8n-api-key: a self-hosted n8n takes both.', together)
-  if (apiKey !== undefined && baseUrl === undefined)
-    throw usageError('MISSING_FLAG', '--n8n-api-key needs --n8n-base-url: a self-hosted n8n takes both.', together)
-  if (flags['store-credential-copy'] && baseUrl === undefined)
-    throw usageError('INVALID_FLAG', '--store-credential-copy only applies to a self-hosted n8n.', together)
+  // oclif checks these first (the flags' dependsOn); kept here for callers without oclif.
+  const broken =
+    baseUrl !== undefined && apiKey === undefined
+      ? 'n8n-base-url'
+      : apiKey !== undefined && baseUrl === undefined
+        ? 'n8n-api-key'
+        : flags['store-credential-copy'] && baseUrl === undefined
+          ? 'store-credential-copy'
+          : undefined
+  if (broken) {
+    const {code, message, hint} = N8N_FLAG_RULES[broken]
+    throw usageError(code, message, hint)
+  }
   if (baseUrl !== undefined && apiKey !== undefined) {
     request.n8nBaseUrl = parseN8nBaseUrl(baseUrl)
     request.n8nApiKey = requireText(apiKey, 'n8n-api-key')

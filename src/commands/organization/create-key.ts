@@ -1,6 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
+import {daysFlag, scopesFlag} from '../../lib/oclif/flags.js'
 import {createKeyRequest, saveOrganizationKey} from '../../lib/organization-keys.js'
 import {createdKeyText} from '../../lib/screens/organization.js'
 import {scopeHelpTable} from '../../lib/scopes.js'
@@ -36,9 +37,9 @@ ${scopeHelpTable()}`
   static override flags = {
     'organization-id': Flags.string({summary: 'Organization ID to create the key for.', required: true}),
     name: Flags.string({summary: 'Key name (for identification).', required: true}),
-    scopes: Flags.string({summary: 'Comma-separated list of scopes (see the list below).', required: true}),
+    scopes: scopesFlag({summary: 'Comma-separated list of scopes (see the list below).', required: true}),
     description: Flags.string({summary: 'Key description.'}),
-    'expires-in-days': Flags.string({summary: 'Number of days until the key expires (default: no expiry).'}),
+    'expires-in-days': daysFlag({summary: 'Number of days until the key expires (default: no expiry).'}),
     save: Flags.boolean({
       summary: 'Save the new key as a profile and make it active.',
       default: true,
