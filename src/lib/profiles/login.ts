@@ -1,5 +1,5 @@
 // `codika login`: checking what the user gave, turning a verified key into a profile, and saving it under the lock.
-import {ENDPOINTS, keyTypeOf, PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../api/contract.js'
+import {ENDPOINTS, keyPrefixOf, keyTypeOf, PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../api/contract.js'
 import {parseBaseUrl} from '../credentials.js'
 import {usageError} from '../errors.js'
 import {profileBaseUrl} from '../organization-keys.js'
@@ -69,8 +69,8 @@ export function loginProfile(apiKey: string, baseUrl: string, verified: VerifyAp
     type: verified?.type ?? typeFromPrefix(apiKey),
     baseUrl: profileBaseUrl(baseUrl, ENDPOINTS.verifyApiKey),
   }
-  if (!verified) return {...base, keyPrefix: apiKey.slice(0, 12)}
-  const profile: Profile = {...base, keyPrefix: verified.keyPrefix ?? apiKey.slice(0, 12)}
+  if (!verified) return {...base, keyPrefix: keyPrefixOf(apiKey)}
+  const profile: Profile = {...base, keyPrefix: verified.keyPrefix ?? keyPrefixOf(apiKey)}
   for (const field of ['keyName', 'organizationId', 'organizationName', 'scopes', 'createdAt'] as const)
     if (verified[field] !== undefined) (profile as Record<string, unknown>)[field] = verified[field]
   // A key that no longer expires must stop being warned about.

@@ -1,8 +1,8 @@
 // Switching and removing profiles, with the active-profile rules, under the store's lock.
-import {usageError} from '../errors.js'
 import type {ProfileStore} from './store.js'
 import type {ProfileFile} from './types.js'
-import {profileNotFound, profileView, type ProfileView} from './views.js'
+import {noActiveProfile, profileNotFound} from './errors.js'
+import {profileView, type ProfileView} from './views.js'
 
 export interface UseResult {
   success: true
@@ -50,14 +50,7 @@ export async function removeProfile(store: ProfileStore, name: string | undefine
 function targetOf(file: ProfileFile, name: string | undefined): string {
   if (name !== undefined) return assertExists(file, name)
   if (file.activeProfile) return file.activeProfile
-  const known = Object.keys(file.profiles).sort()
-  throw usageError(
-    'PROFILE_NOT_FOUND',
-    'There is no active profile to log out of.',
-    known.length > 0
-      ? `Name one: codika logout NAME (known profiles: ${known.join(', ')}).`
-      : 'There are no profiles at all.',
-  )
+  throw noActiveProfile(file, 'to log out of', 'codika logout NAME')
 }
 
 function assertExists(file: ProfileFile, name: string): string {

@@ -17,6 +17,7 @@ import {dirname} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CodikaError} from '../errors.js'
+import {describeFileError} from '../file-errors.js'
 import {configPath} from './paths.js'
 import {emptyProfileFile, type Profile, type ProfileFile} from './types.js'
 
@@ -38,9 +39,13 @@ export class ProfileStore {
       text = readFileSync(this.path, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyProfileFile()
-      throw new CodikaError('CONFIG_UNREADABLE', `Cannot read the profile file ${this.path}: ${describe(error)}`, {
-        hint: `Check the file's permissions (it should belong to you, mode 0600).`,
-      })
+      throw new CodikaError(
+        'CONFIG_UNREADABLE',
+        `Cannot read the profile file ${this.path}: ${describeFileError(error)}`,
+        {
+          hint: `Check the file's permissions (it should belong to you, mode 0600).`,
+        },
+      )
     }
     return parseProfileFile(text, this.path)
   }
@@ -214,16 +219,7 @@ function syncFolder(dir: string): void {
 }
 
 function unwritable(path: string, error: unknown): CodikaError {
-  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write the profile file ${path}: ${describe(error)}`, {
+  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write the profile file ${path}: ${describeFileError(error)}`, {
     hint: `Check that its folder is writable by you.`,
   })
-}
-
-function describe(error: unknown): string {
-  const e = error as NodeJS.ErrnoException
-  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied'
-  if (e.code === 'ENOSPC') return 'no space left on the device'
-  if (e.code === 'EROFS') return 'read-only file system'
-  if (e.code === 'ENOTDIR') return 'a parent path is not a folder'
-  return e.code ?? e.message ?? String(error)
 }

@@ -6,23 +6,11 @@ import {DATA_FILE_NAME} from '../../sandbox/defaults.js'
 import type {SeededSandbox} from '../../sandbox/seed.js'
 import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from '../../sandbox/server.js'
 import {CodikaError, usageError} from '../errors.js'
+import {describeFileError, isDescribedFileError} from '../file-errors.js'
 import type {ProfileStore} from '../profiles/store.js'
 import {dataHome} from '../xdg.cjs'
 
 export const SANDBOX_PROFILE = 'sandbox'
-
-// What the file system answers when the data file or its folder cannot be created, opened or written, in words.
-const FILE_ERRORS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a part of its path is a file, not a folder',
-  EEXIST: 'a part of its path is a file, not a folder',
-  EISDIR: 'it is a folder',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'the path is too long',
-  ELOOP: 'too many symbolic links in its path',
-}
 
 /** Where `sandbox start` keeps its data without --data: <XDG data home>/codika/sandbox.db. */
 export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -46,11 +34,11 @@ export async function launchSandbox(launch: LaunchOptions): Promise<Sandbox> {
   } catch (error) {
     const e = error as NodeJS.ErrnoException
     // Only errors that name a path: an EACCES from listen() is about the port, not the file.
-    if (e.path && e.code && Object.hasOwn(FILE_ERRORS, e.code)) {
+    if (e.path && isDescribedFileError(e)) {
       const file = options.dataFile
       throw new CodikaError(
         'SANDBOX_ERROR',
-        `Cannot use the data file ${file}: ${FILE_ERRORS[e.code]} (${e.code}, ${e.syscall} ${e.path}).`,
+        `Cannot use the data file ${file}: ${describeFileError(e)} (${e.code}, ${e.syscall} ${e.path}).`,
         {
           hint: 'Choose another file with --data.',
         },
