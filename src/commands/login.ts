@@ -1,21 +1,13 @@
 import {Flags} from '../lib/oclif/index.js'
 
-import {PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../lib/api/contract.js'
+import {PRODUCTION_BASE_URL} from '../lib/api/contract.js'
 import {BaseCommand} from '../lib/oclif/base-command.js'
 import {verifyNewKey} from '../lib/profiles/identity.js'
-import {
-  checkKey,
-  checkProfileName,
-  loginBaseUrl,
-  loginProfile,
-  planLogin,
-  replaceRefused,
-  saveLogin,
-} from '../lib/profiles/login.js'
+import {checkProfileName, loginBaseUrl, type LoginPlan, loginWithKey} from '../lib/profiles/login.js'
 import {canPrompt, confirm, readKey} from '../lib/profiles/prompt.js'
 import {expiryWarning} from '../lib/profiles/expiry.js'
 import {loginText} from '../lib/screens/identity.js'
-import {maskKey, registerSecret} from '../lib/redact.js'
+import {maskKey} from '../lib/redact.js'
 
 export default class Login extends BaseCommand<typeof Login> {
   static override summary = 'Verify an API key with the platform and save it as the active profile.'
@@ -68,51 +60,44 @@ The profile is named --name, or after the organization (organization keys) or th
     const baseUrl = loginBaseUrl(flags['base-url'])
     const name = flags.name === undefined ? undefined : checkProfileName(flags.name)
     // An unreadable profile file stops us before the key is asked for or sent anywhere.
-    const before = this.store.read()
+    this.store.read()
+    const given = flags['api-key']
+    const key =
+      given === undefined ? {value: await readKey(json), from: 'the input'} : {value: given, from: '--api-key'}
 
-    const apiKey = checkKey(
-      flags['api-key'] ?? (await readKey(json)),
-      flags['api-key'] === undefined ? 'the input' : '--api-key',
-    )
-    registerSecret(apiKey)
+    const {apiKey, profile, saved, verified} = await loginWithKey({
+      store: this.store,
+      key,
+      baseUrl,
+      name,
+      verify: flags['skip-verify']
+        ? undefined
+        : (k, url) => this.withSpinner('Verifying the key', () => verifyNewKey(k, url, this.config.version)),
+      onClash: flags.force
+        ? {kind: 'replace'}
+        : canPrompt(json)
+          ? {kind: 'ask', confirm: confirmReplace}
+          : {kind: 'refuse'},
+    })
 
-    // Without a terminal to ask on, a refused replace is known before anything is sent.
-    const early = name === undefined ? undefined : planLogin(before, {apiKey, type: ''}, name)
-    if (early?.action === 'replaced' && !flags.force && !canPrompt(json)) throw replaceRefused(early, false)
-
-    let verified: {data: VerifyApiKeyData; requestId: string} | undefined
-    if (!flags['skip-verify'])
-      verified = await this.withSpinner('Verifying the key', () => verifyNewKey(apiKey, baseUrl, this.config.version))
-    const profile = loginProfile(apiKey, baseUrl, verified?.data)
-
-    let confirmedKey: string | undefined
-    const planned = planLogin(this.store.read(), profile, name)
-    if (planned.action === 'replaced' && !flags.force) {
-      const asked = canPrompt(json)
-      if (
-        !asked ||
-        !(await confirm(
-          `Profile "${planned.name}" holds a different key (${maskKey(planned.existing!.apiKey)}). Replace it?`,
-        ))
-      )
-        throw replaceRefused(planned, asked)
-      confirmedKey = planned.existing!.apiKey
-    }
-    const plan = await saveLogin(this.store, profile, name, (p) => flags.force || p.existing?.apiKey === confirmedKey)
-
-    const warning = expiryWarning(plan.name, profile.expiresAt)
+    const warning = expiryWarning(saved.name, profile.expiresAt)
     if (warning) this.warn(warning)
     const savedUrl = profile.baseUrl ?? PRODUCTION_BASE_URL
-    if (!json) this.log(loginText(plan.name, plan.action, verified?.data, profile.type, maskKey(apiKey), savedUrl))
+    if (!json) this.log(loginText(saved.name, saved.action, verified?.data, profile.type, maskKey(apiKey), savedUrl))
     return {
       success: true,
       verified: verified !== undefined,
       data: verified?.data ?? null,
       requestId: verified?.requestId ?? null,
-      profile: plan.name,
-      action: plan.action,
+      profile: saved.name,
+      action: saved.action,
       maskedKey: maskKey(apiKey),
       baseUrl: savedUrl,
     }
   }
+}
+
+/** The terminal's yes/no before a profile holding another key is replaced. */
+function confirmReplace(plan: LoginPlan): Promise<boolean> {
+  return confirm(`Profile "${plan.name}" holds a different key (${maskKey(plan.existing!.apiKey)}). Replace it?`)
 }

@@ -8,6 +8,7 @@ import type {SeededSandbox} from '../../src/sandbox/server.js'
 import {startSandbox} from '../../src/sandbox/server.js'
 import {SandboxStore} from '../../src/sandbox/store.js'
 import {call, DAY_MS, startTestSandbox, type TestSandbox} from './helpers.js'
+import {revokeKey} from '../helpers/sandbox-store.js'
 
 const VALID_SCOPES = ORGANIZATION_SCOPE_NAMES.join(', ')
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)])
@@ -424,7 +425,7 @@ describe('rules that need keys the seed does not hold', () => {
         personId: person.id,
         createdAt: at,
       }).apiKey
-      store.revokeKey(keyId, at)
+      revokeKey(store, keyId, at)
     } finally {
       store.close()
     }
