@@ -20,16 +20,19 @@ if (argv.length === 1 && argv[0] === '--version') {
   // oclif checks its own engines field with semver (dozens of modules) on every start; package.json's
   // engines already states what codika needs.
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
-  // oclif's Config#cacheDir (the completion cache) reads CODIKA_CACHE_DIR first: the same folder as codika's own.
-  const cacheDir = require('../dist/lib/xdg.cjs').cacheDir()
+  // oclif's Config#cacheDir (the completion cache) and Config#dataDir (installed plugins) read CODIKA_CACHE_DIR and
+  // CODIKA_DATA_DIR first: the same folders as codika's own (lib/xdg.cts, the XDG rule).
+  const xdg = require('../dist/lib/xdg.cjs')
+  const cacheDir = xdg.cacheDir()
   process.env.CODIKA_CACHE_DIR = cacheDir
-  // A help page imports no ES module: oclif may then run from the V8 code cache (dist/lib/oclif/bundle.cjs says
-  // why only then). oclif shows help without arguments or with --help before a `--`.
+  process.env.CODIKA_DATA_DIR = xdg.dataDir()
+  const bundle = require('../dist/lib/oclif/bundle.cjs')
+  // A help page imports no ES module, unless a plugin is installed: oclif may then run from the V8 code cache
+  // (dist/lib/oclif/bundle.cjs says why only then). oclif shows help without arguments or with --help before `--`.
   const end = argv.indexOf('--')
   const help = argv.length === 0 || argv.slice(0, end === -1 ? undefined : end).includes('--help')
-  const oclif = require('../dist/lib/oclif/bundle.cjs').oclifEntries(
-    help ? {mode: 'cached', cacheDir} : {mode: 'plain'},
-  )
+  const cached = help && bundle.helpMayUseCodeCache(join(process.env.CODIKA_DATA_DIR, 'package.json'))
+  const oclif = bundle.oclifEntries(cached ? {mode: 'cached', cacheDir} : {mode: 'plain'})
   const {settings} = oclif.settings()
 
   // Plugins run from their compiled output, linked ones included: oclif would otherwise try to transpile a linked

@@ -36,3 +36,11 @@ export function cacheDir(env: Env = process.env, platform: NodeJS.Platform = pro
   if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'codika')
   return join(cacheHome(env), 'codika')
 }
+
+/**
+ * codika's data folder (the sandbox's data file, the plugins a user installed or linked): CODIKA_DATA_DIR, else
+ * <XDG data home>/codika. bin/run.js hands it to oclif through CODIKA_DATA_DIR, as for the cache folder.
+ */
+export function dataDir(env: Env = process.env): string {
+  return env.CODIKA_DATA_DIR || join(dataHome(env), 'codika')
+}

@@ -271,6 +271,56 @@ describe('start-up: @oclif/core from the bundle', () => {
     assert.ok(command.esm.some((path) => path.endsWith('/dist/commands/organization/create-key.js')))
   })
 
+  it('with a plugin installed or linked, a help page runs oclif without the code cache (its hooks may import)', async () => {
+    // A linked plugin whose init hook is an ES module: oclif imports it before every help page.
+    const plugin = join(home.home, 'plugin-with-init')
+    mkdirSync(plugin, {recursive: true})
+    writeFileSync(
+      join(plugin, 'package.json'),
+      JSON.stringify({
+        name: 'codika-plugin-init',
+        version: '1.0.0',
+        type: 'module',
+        oclif: {hooks: {init: './init.js'}},
+      }),
+    )
+    writeFileSync(join(plugin, 'init.js'), 'export default async function () {}\n')
+    const data = join(home.home, 'data-with-plugin')
+    mkdirSync(join(data, 'codika'), {recursive: true})
+    writeFileSync(
+      join(data, 'codika', 'package.json'),
+      JSON.stringify({oclif: {plugins: [{name: 'codika-plugin-init', type: 'link', root: plugin}]}}),
+    )
+    const run = await traced(['--help'], {XDG_DATA_HOME: data})
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.stderr, '')
+    assert.equal(run.oclif, 'plain')
+    assert.ok(
+      run.esm.some((path) => path.endsWith('/plugin-with-init/init.js')),
+      'the control: the hook ran',
+    )
+    // …and an empty plugin list changes nothing.
+    writeFileSync(join(data, 'codika', 'package.json'), JSON.stringify({oclif: {plugins: []}, dependencies: {}}))
+    assert.equal((await traced(['--help'], {XDG_DATA_HOME: data})).oclif, 'cached')
+  })
+
+  it("oclif's own plugins and codika import nothing on a help page: no init hook, no command with dynamic help", () => {
+    const manifests = ['.', 'node_modules/@oclif/plugin-help', 'node_modules/@oclif/plugin-autocomplete']
+      .concat(['node_modules/@oclif/plugin-plugins'])
+      .map((dir) => join(ROOT, dir))
+    for (const dir of manifests) {
+      const pjson = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      assert.deepEqual(
+        Object.keys(pjson.oclif?.hooks ?? {}).filter((hook) => ['init', 'preparse'].includes(hook)),
+        [],
+        dir,
+      )
+      const manifest = JSON.parse(readFileSync(join(dir, 'oclif.manifest.json'), 'utf8'))
+      for (const [id, command] of Object.entries<{hasDynamicHelp?: boolean}>(manifest.commands))
+        assert.notEqual(command.hasDynamicHelp, true, `${dir}: ${id}`)
+    }
+  })
+
   it("changes no output: help pages, usage errors and an unknown command read as with oclif's own, unbundled", async (t) => {
     // A copy of the package without the bundle (bin/run.js falls back to node_modules/@oclif/core there) and with
     // oclif's own help class instead of codika's (lib/oclif/help.cts).

@@ -39,10 +39,11 @@ export interface BundleHeader {
 }
 
 /**
- * How the bundle is compiled. `cached`: by node:vm, from a V8 code cache; code compiled that way imports ES modules
- * only through `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`, which prints an ExperimentalWarning on Node 20 and 24,
- * so bin/run.js asks for it only where oclif imports no ES module (bin/run.js says where). `plain`: by require(),
- * like any other module.
+ * How the bundle is compiled. `cached`: by node:vm, from a V8 code cache. Code compiled that way cannot import an ES
+ * module on Node 20 once it comes from the cache (the import callback is lost: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
+ * and does so with an ExperimentalWarning on Node 24 (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER), so bin/run.js
+ * asks for it only where oclif imports none: a help page, with no plugin installed (helpMayUseCodeCache). `plain`: by
+ * require(), like any other module.
  */
 export type LoadMode = 'cached' | 'plain'
 
@@ -81,6 +82,27 @@ const fromNodeModules: OclifEntries = {
   help: () => require('@oclif/core/help') as ReturnType<OclifEntries['help']>,
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * May a help page run oclif from the code cache? Only when no plugin is installed or linked besides oclif's own
+ * (whose hooks and help import nothing on a help page): a plugin's `init` hook or a command with dynamic help would
+ * import an ES module, which code compiled from a code cache cannot do on Node 20 (and does with a warning on 24).
+ * `userPlugins` is the file where oclif keeps them (`<data folder>/package.json`); anything unexpected there says no.
+ */
+export function helpMayUseCodeCache(userPlugins: string): boolean {
+  let text: string
+  try {
+    text = readFileSync(userPlugins, 'utf8')
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+  try {
+    const pjson = JSON.parse(text) as {oclif?: {plugins?: unknown[]}; dependencies?: Record<string, string>}
+    return (pjson.oclif?.plugins ?? []).length === 0 && Object.keys(pjson.dependencies ?? {}).length === 0
+  } catch {
+    return false
+  }
+}
 
 export function readHeader(source: string): BundleHeader | undefined {
   if (!source.startsWith('//{')) return undefined
