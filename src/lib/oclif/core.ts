@@ -6,9 +6,7 @@ import {loadOclif} from './bundle.cjs'
 
 const core = loadOclif()
 
-export const {Args, Command, Errors, Flags, Help, CommandHelp, toConfiguredId} = core
+export const {Args, Command, Errors, Flags, toConfiguredId} = core
 export type Command = OclifCore.Command
-export type Help = OclifCore.Help
-export type CommandHelp = OclifCore.CommandHelp
 /** The spinner and other terminal helpers: taken only where they are drawn. */
 export const ux = (): typeof OclifCore.ux => core.ux
