@@ -233,7 +233,8 @@ async function prepareDataFile(file, keys) {
   try {
     const at = new Date()
     store.transaction(() => {
-      for (let i = store.countKeys(); i < keys; i++) {
+      const stored = Number(store.query('SELECT count(*) AS n FROM api_keys')[0].n)
+      for (let i = stored; i < keys; i++) {
         store.createKey({
           type: 'org-api-key',
           name: `Prefilled key ${i}`,

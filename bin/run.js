@@ -4,15 +4,18 @@
 // and help pages never need; oclif starts it when it imports a command.
 'use strict'
 
+const {readFileSync} = require('node:fs')
+const {join} = require('node:path')
+
+const root = join(__dirname, '..')
 const argv = process.argv.slice(2)
+const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 if (argv.length === 1 && argv[0] === '--version') {
   // Scripts call `codika --version` often: answer it without loading oclif, in oclif's exact format.
-  const {readFileSync} = require('node:fs')
   const {arch, platform, release} = require('node:os')
-  const {name, version} = JSON.parse(readFileSync(require('node:path').join(__dirname, '..', 'package.json'), 'utf8'))
   const wsl = platform() === 'linux' && release().toLowerCase().includes('microsoft')
   const cpu = arch() === 'ia32' ? 'x86' : arch()
-  process.stdout.write(`${name}/${version} ${wsl ? 'wsl' : platform()}-${cpu} node-${process.version}\n`)
+  process.stdout.write(`${pjson.name}/${pjson.version} ${wsl ? 'wsl' : platform()}-${cpu} node-${process.version}\n`)
 } else if (
   argv.at(-1) === '--list-names' &&
   require('../dist/lib/completion/profile-names.cjs').answersListNames(argv)
@@ -23,15 +26,28 @@ if (argv.length === 1 && argv[0] === '--version') {
   // oclif checks its own engines field with semver (dozens of modules) on every start; package.json's
   // engines already states what codika needs.
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
-  // The build's one-file bundle of oclif, compiled from a code cache (dist/lib/oclif/bundle.cjs says why).
-  const {execute, settings} = require('../dist/lib/oclif/bundle.cjs').loadOclif()
+  // oclif's Config#cacheDir (the completion cache) and Config#dataDir (installed plugins) read CODIKA_CACHE_DIR and
+  // CODIKA_DATA_DIR first: the same folders as codika's own (lib/xdg.cts, the XDG rule).
+  const xdg = require('../dist/lib/xdg.cjs')
+  const cacheDir = xdg.cacheDir()
+  process.env.CODIKA_CACHE_DIR = cacheDir
+  process.env.CODIKA_DATA_DIR = xdg.dataDir()
+  const bundle = require('../dist/lib/oclif/bundle.cjs')
+  // A help page imports no ES module, unless a plugin is installed: oclif may then run from the V8 code cache
+  // (dist/lib/oclif/bundle.cjs says why only then). oclif shows help without arguments or with --help before `--`.
+  const end = argv.indexOf('--')
+  const help = argv.length === 0 || argv.slice(0, end === -1 ? undefined : end).includes('--help')
+  const cached = help && bundle.helpMayUseCodeCache(join(process.env.CODIKA_DATA_DIR, 'package.json'))
+  const oclif = bundle.oclifEntries(cached ? {mode: 'cached', cacheDir} : {mode: 'plain'})
+  const {settings} = oclif.settings()
 
   // Plugins run from their compiled output, linked ones included: oclif would otherwise try to transpile a linked
   // plugin's TypeScript sources (and, for an ESM plugin, warn on every command that it cannot).
   settings.enableAutoTranspile = false
 
-  // The package root, given: oclif would look for it upwards from here and take bin/package.json for it.
-  const loadOptions = {root: require('node:path').join(__dirname, '..')}
+  // The package root and its package.json, given: oclif would look for the root upwards from here (and take
+  // bin/package.json for it), then read package.json again.
+  const loadOptions = {root, pjson}
   const start = async () => {
     if (process.env.DEBUG) {
       // oclif's own debug lines print the raw command line: log them through a logger that scrubs keys.
@@ -39,7 +55,7 @@ if (argv.length === 1 && argv[0] === '--version') {
       registerArgvSecrets()
       loadOptions.logger = redactingLogger()
     }
-    await execute({loadOptions})
+    await oclif.execute().execute({loadOptions})
   }
   start()
 }

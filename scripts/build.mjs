@@ -3,9 +3,9 @@
 // written only after the compile, so it can never describe stale code.
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {dirname, join, sep} from 'node:path'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -13,43 +13,6 @@ const require = createRequire(import.meta.url)
 // The oclif dev tool would otherwise look for a newer version of itself on every build.
 const env = {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}
 const run = (bin, args) => execFileSync(process.execPath, [bin, ...args], {cwd: root, stdio: 'inherit', env})
-
-/**
- * Start-up costs inside @oclif/core that buy nothing codika can see, removed from the bundle (issue 7; measured on
- * `codika organization create-key --help`). Each is an exact replacement: the build stops when a new oclif no
- * longer holds the code, and the start-up test compares the bundle's output with oclif's own.
- */
-const OCLIF_PATCHES = [
-  {
-    // ejs compiles every string of a help page into a function (~5 ms a page); a text holding no tag renders as itself.
-    file: '@oclif/core/lib/help/util.js',
-    from: 'return ejs_1.default.render(t, context);',
-    to: "return typeof t === 'string' && !t.includes('<%') && !t.includes('%>') ? t : ejs_1.default.render(t, context);",
-  },
-  {
-    // localeCompare starts ICU's collator (~6 ms) to order a plugin's commands. Help listings sort them again, by
-    // code unit (util.sortBy); elsewhere (completion scripts) the order differs only where a digit meets a ':' in
-    // two ids (ICU puts ':' first), and ICU's order also changes with the user's locale, this one does not.
-    file: '@oclif/core/lib/config/plugin.js',
-    from: '.sort((a, b) => a.id.localeCompare(b.id));',
-    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
-  },
-  {
-    // minimatch compiles each plugin name of package.json's oclif.plugins for each dependency (~2 ms); a name with
-    // no glob character (nor a leading ! or #) matches only itself.
-    file: '@oclif/core/lib/config/plugin-loader.js',
-    from: 'patterns.some((w) => (0, minimatch_1.minimatch)(p, w))',
-    to: String.raw`patterns.some((w) => (/[*?[\]{}()\\]|^[!#]/.test(w) ? (0, minimatch_1.minimatch)(p, w) : p === w))`,
-  },
-  {
-    // Each package.json and manifest (about ten files a start) is read through fs/promises, several turns of the
-    // event loop each (~4 ms in all); read at once, the same text arrives sooner. readJson still returns a promise,
-    // rejected with the same error when the file is missing.
-    file: '@oclif/core/lib/util/fs.js',
-    from: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
-    to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
-  },
-]
 
 rmSync(join(root, 'dist'), {force: true, recursive: true})
 rmSync(join(root, 'oclif.manifest.json'), {force: true})
@@ -74,72 +37,22 @@ async function generateValidators() {
 /**
  * Bundles @oclif/core and its dependencies into dist/oclif-core.cjs, which bin/run.js runs through
  * dist/lib/oclif/bundle.cjs (see there why). Its first line is a header: the @oclif/core version and a hash of
- * the code; its second lists the bundled modules, for the start-up test.
+ * the code; its second lists the bundled modules, for the start-up test. Nothing of oclif is changed: the bundle is
+ * esbuild's output for ENTRY, which names @oclif/core's documented entry points only.
  */
 async function bundleOclif() {
+  // Each entry point initialised on first use (src/lib/oclif/bundle.cts, OclifEntries, says why).
+  const ENTRY = `module.exports = {
+  core: () => require('@oclif/core'),
+  execute: () => require('@oclif/core/execute'),
+  settings: () => require('@oclif/core/settings'),
+  help: () => require('@oclif/core/help'),
+}
+`
   const {build} = await import('esbuild')
-  const {default: ts} = await import('typescript')
-  const {IMPORT_PARAMETER} = await import(join(root, 'dist/lib/oclif/bundle.cjs'))
   const core = require('@oclif/core/package.json')
-  // Every file a package export of @oclif/core names, so that any of them resolves to the bundle's copy.
-  const exported = Object.entries(core.exports).filter(
-    ([, target]) => typeof target === 'string' && target.endsWith('.js'),
-  )
-  if (core.exports['.'] !== './lib/index.js')
-    throw new Error(`@oclif/core's main is ${core.exports['.']}, not ./lib/index.js`)
-  const entry = `module.exports = {modules: {\n${exported
-    .map(
-      ([subpath, target]) =>
-        `  ${JSON.stringify(target.slice(2))}: require(${JSON.stringify(`@oclif/core${subpath.slice(1)}`)}),`,
-    )
-    .join('\n')}\n}}\n`
-
-  // Code compiled by node:vm cannot run import() on Node 20: the import() calls esbuild cannot resolve at build time
-  // (oclif loading an ES module command or plugin by path) call the loader's function instead.
-  let rewritten = 0
-  const rewriteImports = (path, text) => {
-    if (!text.includes('import(')) return text
-    const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
-    const starts = []
-    const visit = (node) => {
-      if (
-        ts.isCallExpression(node) &&
-        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
-        !ts.isStringLiteralLike(node.arguments[0])
-      ) {
-        starts.push(node.expression.getStart(file))
-      }
-      ts.forEachChild(node, visit)
-    }
-    visit(file)
-    rewritten += starts.length
-    for (const start of starts.reverse())
-      text = text.slice(0, start) + IMPORT_PARAMETER + text.slice(start + 'import'.length)
-    return text
-  }
-  const applied = new Set()
-  const patch = (path, text) => {
-    for (const p of OCLIF_PATCHES.filter((p) => path.split(sep).join('/').endsWith(`/node_modules/${p.file}`))) {
-      if (text.split(p.from).length !== 2)
-        throw new Error(`${p.file} no longer holds the code patched for start-up: ${p.from}`)
-      text = text.replace(p.from, p.to)
-      applied.add(p)
-    }
-    return text
-  }
-  const transform = {
-    name: 'codika-oclif',
-    setup(b) {
-      b.onLoad({filter: /\.(c?js|mjs)$/}, ({path}) => {
-        const text = readFileSync(path, 'utf8')
-        const contents = rewriteImports(path, patch(path, text))
-        return contents === text ? undefined : {contents, loader: 'js', resolveDir: dirname(path)}
-      })
-    },
-  }
-
   const result = await build({
-    stdin: {contents: entry, resolveDir: root, sourcefile: 'oclif-core-entry.cjs', loader: 'js'},
+    stdin: {contents: ENTRY, resolveDir: root, sourcefile: 'oclif-core.cjs'},
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
@@ -147,18 +60,11 @@ async function bundleOclif() {
     target: 'node20',
     // Loaded only to transpile a linked plugin's TypeScript, from wherever that plugin finds it.
     external: ['typescript'],
-    plugins: [transform],
     metafile: true,
     write: false,
     logLevel: 'silent',
   })
   if (result.warnings.length > 0) throw new Error(`esbuild: ${result.warnings.map((w) => w.text).join('; ')}`)
-  if (rewritten === 0) throw new Error('no import() of oclif was rewritten: the loader of ES module commands moved?')
-  const missed = OCLIF_PATCHES.filter((p) => !applied.has(p)).map((p) => p.file)
-  if (missed.length > 0) throw new Error(`start-up patches not applied (file not bundled?): ${missed.join(', ')}`)
-  const [output] = Object.values(result.metafile.outputs)
-  const left = output.imports.filter((i) => i.kind === 'dynamic-import')
-  if (left.length > 0) throw new Error(`import() left in the bundle: ${left.map((i) => i.path).join(', ')}`)
   // ASCII only (esbuild escapes all else but in regular expressions, where \uXXXX means the same): the loader reads
   // it as Latin-1, into a one-byte string, which is faster to read and to compile than UTF-8.
   const code = result.outputFiles[0].text.replace(

@@ -1,32 +1,21 @@
 import {Flags} from '../lib/oclif/index.js'
 
-import {PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../lib/api/contract.js'
+import {PRODUCTION_BASE_URL} from '../lib/api/contract.js'
 import {BaseCommand, keyStorageFlags} from '../lib/oclif/base-command.js'
 import {verifyNewKey} from '../lib/profiles/identity.js'
-import {
-  checkKey,
-  checkProfileName,
-  loginBaseUrl,
-  loginProfile,
-  planLoginNow,
-  replaceRefused,
-  sameHolder,
-  saveLogin,
-} from '../lib/profiles/login.js'
+import {checkProfileName, loginBaseUrl, type LoginPlan, loginWithKey} from '../lib/profiles/login.js'
 import {canPrompt, confirm, readKey} from '../lib/profiles/prompt.js'
 import {expiryWarning} from '../lib/profiles/expiry.js'
 import {loginText} from '../lib/screens/identity.js'
-import {maskKey, registerSecret} from '../lib/redact.js'
-import {keyIdentity, keyLocation, profileMask} from '../lib/profiles/types.js'
+import {maskKey} from '../lib/redact.js'
+import {keyLocation, profileMask} from '../lib/profiles/types.js'
 
 export default class Login extends BaseCommand<typeof Login> {
   static override summary = 'Verify an API key with the platform and save it as the active profile.'
 
   static override description = `Without --api-key, the key is asked for with a masked prompt on a terminal, or read from the first line of stdin when it is piped (never from the command line history). The key is verified with the platform (verifyapikey) at --base-url, else CODIKA_BASE_URL, else production, and saved with what the platform says about it and that base URL.
 
-The profile is named --name, or after the organization (organization keys) or the key's name (personal and admin keys). Logging in again with the same key refreshes its profile. A profile that holds a different key is replaced only with --force or after a yes at the terminal's prompt.
-
-The key goes to the system credential store (macOS Keychain, Windows Credential Manager, the Secret Service on Linux) and the profile file keeps a reference to it; where no store works, to the profile file, with a notice. --insecure-storage, or CODIKA_CREDENTIAL_STORE=file|keyring|auto, chooses.`
+The profile is named --name, or after the organization (organization keys) or the key's name (personal and admin keys). Logging in again with the same key refreshes its profile. A profile that holds a different key is replaced only with --force or after a yes at the terminal's prompt.`
 
   static override examples = [
     {description: 'Log in with a masked prompt', command: '<%= config.bin %> <%= command.id %>'},
@@ -44,6 +33,10 @@ The key goes to the system credential store (macOS Keychain, Windows Credential 
       command: '<%= config.bin %> <%= command.id %> --api-key "$CODIKA_KEY" --skip-verify --name offline --json',
     },
   ]
+
+  // `codika login ckp_…` would leave the key in the shell's history: refused, the word never shown.
+  static override secretArgumentsHint =
+    'Pass the key with --api-key, or pipe it on stdin; on a terminal, run codika login to type it at a masked prompt.'
 
   static override flags = {
     'api-key': Flags.string({summary: 'The API key to log in with (default: prompt, or the first line of stdin).'}),
@@ -69,55 +62,48 @@ The key goes to the system credential store (macOS Keychain, Windows Credential 
     const baseUrl = loginBaseUrl(flags['base-url'])
     const name = flags.name === undefined ? undefined : checkProfileName(flags.name)
     // An unreadable profile file, or a key store that cannot take the key, stops us before the key is asked for.
-    const before = this.store.read()
+    this.store.read()
     await this.checkKeyStorage()
+    const given = flags['api-key']
+    const key =
+      given === undefined ? {value: await readKey(json), from: 'the input'} : {value: given, from: '--api-key'}
 
-    const apiKey = checkKey(
-      flags['api-key'] ?? (await readKey(json)),
-      flags['api-key'] === undefined ? 'the input' : '--api-key',
-    )
-    registerSecret(apiKey)
+    const {apiKey, profile, saved, verified} = await loginWithKey({
+      store: this.store,
+      key,
+      baseUrl,
+      name,
+      verify: flags['skip-verify']
+        ? undefined
+        : (k, url) => this.withSpinner('Verifying the key', () => verifyNewKey(k, url, this.config.version)),
+      onClash: flags.force
+        ? {kind: 'replace'}
+        : canPrompt(json)
+          ? {kind: 'ask', confirm: confirmReplace}
+          : {kind: 'refuse'},
+    })
 
-    // Without a terminal to ask on, a refused replace is known before anything is sent.
-    const early = name === undefined ? undefined : await planLoginNow(this.store, before, apiKey, name)
-    if (early?.action === 'replaced' && !flags.force && !canPrompt(json)) throw replaceRefused(early, false)
-
-    let verified: {data: VerifyApiKeyData; requestId: string} | undefined
-    if (!flags['skip-verify'])
-      verified = await this.withSpinner('Verifying the key', () => verifyNewKey(apiKey, baseUrl, this.config.version))
-    const profile = loginProfile(apiKey, baseUrl, verified?.data)
-
-    let confirmed: string | undefined
-    const planned = await planLoginNow(this.store, this.store.read(), apiKey, name, profile)
-    if (planned.action === 'replaced' && !flags.force) {
-      const asked = canPrompt(json)
-      if (
-        !asked ||
-        !(await confirm(
-          `Profile "${planned.name}" holds a different key (${profileMask(planned.existing!)}). Replace it?`,
-        ))
-      )
-        throw replaceRefused(planned, asked)
-      confirmed = keyIdentity(planned.existing)
-    }
-    const plan = await saveLogin(this.store, profile, name, (p) => flags.force || sameHolder(p, confirmed))
-
-    const warning = expiryWarning(plan.name, profile.expiresAt)
+    const warning = expiryWarning(saved.name, profile.expiresAt)
     if (warning) this.warn(warning)
     const savedUrl = profile.baseUrl ?? PRODUCTION_BASE_URL
-    const keyStore = keyLocation(this.store.read().profiles[plan.name])
+    const keyStore = keyLocation(this.store.read().profiles[saved.name])
     if (!json)
-      this.log(loginText(plan.name, plan.action, verified?.data, profile.type, maskKey(apiKey), savedUrl, keyStore))
+      this.log(loginText(saved.name, saved.action, verified?.data, profile.type, maskKey(apiKey), savedUrl, keyStore))
     return {
       success: true,
       verified: verified !== undefined,
       data: verified?.data ?? null,
       requestId: verified?.requestId ?? null,
-      profile: plan.name,
-      action: plan.action,
+      profile: saved.name,
+      action: saved.action,
       maskedKey: maskKey(apiKey),
       keyStore,
       baseUrl: savedUrl,
     }
   }
+}
+
+/** The terminal's yes/no before a profile holding another key is replaced. */
+function confirmReplace(plan: LoginPlan): Promise<boolean> {
+  return confirm(`Profile "${plan.name}" holds a different key (${profileMask(plan.existing!)}). Replace it?`)
 }

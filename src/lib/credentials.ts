@@ -1,7 +1,8 @@
 // Which key and which URL a command uses: the table of SPEC.md, most explicit source first.
-import {PRODUCTION_BASE_URL} from './api/contract.js'
+import {isHttpUrl, PRODUCTION_BASE_URL} from './api/contract.js'
 import {FETCH_BLOCKED_PORTS, keyHeaderProblem, portOf} from './api/transport-rules.js'
 import {CodikaError, usageError} from './errors.js'
+import {profileNotFound} from './profiles/errors.js'
 import type {ProfileStore} from './profiles/store.js'
 import type {Profile, ProfileFile} from './profiles/types.js'
 
@@ -36,14 +37,9 @@ export function parseBaseUrl(
   example = source.startsWith('--') ? `${source} http://127.0.0.1:8787` : '--api-url http://127.0.0.1:8787',
 ): string {
   const text = raw.trim()
-  let url: URL | undefined
-  try {
-    url = new URL(text)
-  } catch {
-    url = undefined
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
+  if (!isHttpUrl(text))
     throw usageError('INVALID_FLAG', `${source} must be an http or https URL.`, `For example ${example}.`)
+  const url = new URL(text)
   if (url.username || url.password)
     throw usageError(
       'INVALID_FLAG',
@@ -124,12 +120,7 @@ function chooseCredentials(
   const named = (name: string, how: string): Profile => {
     const profile = profiles().profiles[name]
     if (profile) return profile
-    const known = Object.keys(profiles().profiles)
-    throw usageError(
-      'PROFILE_NOT_FOUND',
-      `No profile named "${name}" (${how}).`,
-      known.length > 0 ? `Known profiles: ${known.join(', ')}.` : 'There are no profiles yet: run `codika login`.',
-    )
+    throw profileNotFound(name, profiles(), how)
   }
   const envUrlChecked = () => (envUrl === undefined ? undefined : parseBaseUrl(envUrl, 'CODIKA_BASE_URL'))
 

@@ -1,30 +1,34 @@
 // Errors as values: a stable code, a message, a hint and the exit code; only the base command prints them.
 
-export type ErrorCode =
-  | 'API_ERROR'
-  | 'CANCELLED'
-  | 'COMMAND_NOT_FOUND'
-  | 'CONFIG_UNREADABLE'
-  | 'CONFIG_UNWRITABLE'
-  | 'HTTP_ERROR'
-  | 'INTERNAL_ERROR'
-  | 'INVALID_API_KEY'
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_FLAG'
-  | 'INVALID_REQUEST'
-  | 'INVALID_RESPONSE'
-  | 'KEY_REJECTED'
-  | 'KEYRING_ENTRY_MISSING'
-  | 'KEYRING_UNAVAILABLE'
-  | 'MISSING_FLAG'
-  | 'NETWORK_ERROR'
-  | 'NO_API_KEY'
-  | 'OUTPUT_UNWRITABLE'
-  | 'PROFILE_EXISTS'
-  | 'PROFILE_NOT_FOUND'
-  | 'SANDBOX_ERROR'
-  | 'TIMEOUT'
-  | 'UNKNOWN_SCOPE'
+/** Every error code (README.md, "Exit codes and errors", lists the same: a test compares them). */
+export const ERROR_CODES = [
+  'API_ERROR',
+  'CANCELLED',
+  'COMMAND_NOT_FOUND',
+  'CONFIG_UNREADABLE',
+  'CONFIG_UNWRITABLE',
+  'HTTP_ERROR',
+  'INTERNAL_ERROR',
+  'INVALID_API_KEY',
+  'INVALID_ARGUMENT',
+  'INVALID_FLAG',
+  'INVALID_REQUEST',
+  'INVALID_RESPONSE',
+  'KEY_REJECTED',
+  'KEYRING_ENTRY_MISSING',
+  'KEYRING_UNAVAILABLE',
+  'MISSING_FLAG',
+  'NETWORK_ERROR',
+  'NO_API_KEY',
+  'OUTPUT_UNWRITABLE',
+  'PROFILE_EXISTS',
+  'PROFILE_NOT_FOUND',
+  'SANDBOX_ERROR',
+  'TIMEOUT',
+  'UNKNOWN_SCOPE',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
 
 /**
  * Exit codes of SPEC.md: 1 for the platform, the network or local files; 2 for a wrong command line; 130 when the
@@ -68,6 +72,9 @@ export class CodikaError extends Error {
 
   constructor(code: ErrorCode, message: string, options: CodikaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    // oclif's flag parser writes its own words around the message of an error thrown by a flag's parse()
+    // ("Parsing --scopes …"); a CodikaError keeps its own (the base command prints it, with its hint).
+    Object.defineProperty(this, 'message', {get: () => message, set: () => {}, configurable: true})
     this.name = 'CodikaError'
     this.code = code
     this.hint = options.hint

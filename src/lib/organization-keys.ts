@@ -4,24 +4,19 @@ import {
   type CreateOrganizationKeyRequest,
   type Endpoint,
   ENDPOINTS,
-  KEY_PREFIX_LENGTH,
+  keyPrefixOf,
   keyTypeOf,
   type UpdateOrganizationKeyData,
   type UpdateOrganizationKeyRequest,
 } from './api/contract.js'
 import {keyHeaderProblem} from './api/transport-rules.js'
+import {closestMatch} from './closest-match.js'
 import {isProduction} from './credentials.js'
 import {CodikaError, usageError} from './errors.js'
 import {slugify, uniqueName} from './profiles/names.js'
 import type {ProfileStore} from './profiles/store.js'
 import type {Profile} from './profiles/types.js'
-import {
-  closestScope,
-  isOrganizationScope,
-  ORGANIZATION_SCOPE_NAMES,
-  PERSONAL_SCOPE_NAMES,
-  splitScopes,
-} from './scopes.js'
+import {isOrganizationScope, ORGANIZATION_SCOPE_NAMES, PERSONAL_SCOPE_NAMES, splitScopes} from './scopes.js'
 
 /** A required text flag: trimmed, and not empty. */
 export function requireText(raw: string, flag: string): string {
@@ -40,13 +35,13 @@ export function parseScopes(raw: string, flag = 'scopes'): string[] {
     if (isOrganizationScope(scope)) continue
     const personalOnly = PERSONAL_SCOPE_NAMES.includes(scope)
       ? ` "${scope}" can only be carried by personal and admin keys.`
-      : ` Did you mean "${closestScope(scope)}"?`
+      : ` Did you mean "${closestMatch(scope, ORGANIZATION_SCOPE_NAMES)}"?`
     throw usageError('UNKNOWN_SCOPE', `Unknown scope "${scope}".${personalOnly} Valid scopes: ${list}.`)
   }
   return scopes
 }
 
-/** `--expires-in-days`: a whole number of at least 1, written in digits only. */
+/** `--expires-in-days`: a whole number of at least 1, written in digits only, that a number holds exactly. */
 export function parseExpiresInDays(raw: string): number {
   const text = raw.trim()
   if (!/^\d+$/.test(text))
@@ -56,7 +51,13 @@ export function parseExpiresInDays(raw: string): number {
       'For example --expires-in-days 90.',
     )
   const days = Number(text)
-  if (days < 1 || !Number.isSafeInteger(days))
+  if (!Number.isSafeInteger(days))
+    throw usageError(
+      'INVALID_FLAG',
+      `--expires-in-days is too large (got "${raw}").`,
+      'Give a number of days such as 365, or leave it out for a key that never expires.',
+    )
+  if (days < 1)
     throw usageError(
       'INVALID_FLAG',
       `--expires-in-days must be at least 1 (got "${raw}").`,
@@ -65,12 +66,13 @@ export function parseExpiresInDays(raw: string): number {
   return days
 }
 
+/** create-key's flags, scopes and days already parsed (lib/oclif/flags.ts). */
 export interface CreateKeyFlags {
   'organization-id': string
   name: string
-  scopes: string
+  scopes: string[]
   description?: string
-  'expires-in-days'?: string
+  'expires-in-days'?: number
 }
 
 /** The request body of create-key, built only from checked input; optional fields only when given. */
@@ -78,10 +80,10 @@ export function createKeyRequest(flags: CreateKeyFlags): CreateOrganizationKeyRe
   const request: CreateOrganizationKeyRequest = {
     organizationId: requireText(flags['organization-id'], 'organization-id'),
     name: requireText(flags.name, 'name'),
-    scopes: parseScopes(flags.scopes),
+    scopes: flags.scopes,
   }
   if (flags.description !== undefined) request.description = flags.description
-  if (flags['expires-in-days'] !== undefined) request.expiresInDays = parseExpiresInDays(flags['expires-in-days'])
+  if (flags['expires-in-days'] !== undefined) request.expiresInDays = flags['expires-in-days']
   return request
 }
 
@@ -159,7 +161,7 @@ export async function saveOrganizationKey(store: ProfileStore, input: SaveKeyInp
     keyId: data.keyId,
     keyName: data.name ?? request.name,
     // The contract's keyPrefix is the key's first 12 characters: known even when an answer leaves it out.
-    keyPrefix: data.keyPrefix ?? data.apiKey.slice(0, KEY_PREFIX_LENGTH),
+    keyPrefix: data.keyPrefix ?? keyPrefixOf(data.apiKey),
     scopes: data.scopes,
     createdAt: data.createdAt,
     expiresAt: data.expiresAt,
@@ -173,11 +175,12 @@ export async function saveOrganizationKey(store: ProfileStore, input: SaveKeyInp
   })
 }
 
+/** update-key's flags, scopes already parsed (lib/oclif/flags.ts). */
 export interface UpdateKeyFlags {
   'key-id': string
   name?: string
   description?: string
-  scopes?: string
+  scopes?: string[]
 }
 
 /**
@@ -195,7 +198,7 @@ export function updateKeyRequest(flags: UpdateKeyFlags): UpdateOrganizationKeyRe
   const request: UpdateOrganizationKeyRequest = {keyId}
   if (flags.name !== undefined) request.name = requireText(flags.name, 'name')
   if (flags.description !== undefined) request.description = flags.description
-  if (flags.scopes !== undefined) request.scopes = parseScopes(flags.scopes)
+  if (flags.scopes !== undefined) request.scopes = flags.scopes
   return request
 }
 

@@ -6,28 +6,17 @@ import {
   LOGO_MIME_TYPES,
   type LogoMimeType,
   MAX_LOGO_BYTES,
+  isOrganizationNameLength,
+  ORGANIZATION_NAME_LENGTH,
+  isOrganizationSize,
   ORGANIZATION_SIZES,
-  type OrganizationSize,
+  organizationNameLength,
+  sniffLogoType,
 } from './api/contract.js'
 import {parseBaseUrl} from './credentials.js'
-import {CodikaError, usageError} from './errors.js'
+import {CodikaError, type ErrorCode, usageError} from './errors.js'
+import {describeFileError} from './file-errors.js'
 import {requireText} from './organization-keys.js'
-
-export const MIN_NAME_LENGTH = 2
-export const MAX_NAME_LENGTH = 100
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-
-/** The image type of a file's first bytes (JPEG, PNG or WebP), whatever its name says; undefined for anything else. */
-export function sniffImageType(bytes: Uint8Array): LogoMimeType | undefined {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg'
-  if (b.length >= 8 && b.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png'
-  // WebP is a RIFF container: "RIFF", four bytes of length, then "WEBP".
-  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP')
-    return 'image/webp'
-  return undefined
-}
 
 export interface Logo {
   mimeType: LogoMimeType
@@ -52,7 +41,7 @@ export function readLogo(path: string): Logo {
   try {
     fd = openSync(path, 'r')
   } catch (error) {
-    throw usageError('INVALID_FLAG', `--logo: cannot read "${path}" (${fileProblem(error)}).`, hint)
+    throw usageError('INVALID_FLAG', `--logo: cannot read "${path}" (${describeFileError(error)}).`, hint)
   }
   let bytes: Buffer
   try {
@@ -62,13 +51,13 @@ export function readLogo(path: string): Logo {
     bytes = readFileSync(fd)
   } catch (error) {
     if (error instanceof CodikaError) throw error
-    throw usageError('INVALID_FLAG', `--logo: cannot read "${path}" (${fileProblem(error)}).`, hint)
+    throw usageError('INVALID_FLAG', `--logo: cannot read "${path}" (${describeFileError(error)}).`, hint)
   } finally {
     closeSync(fd)
   }
   // The file may have grown between the check and the read.
   if (bytes.length > MAX_LOGO_BYTES) throw tooLarge(path, bytes.length, hint)
-  const mimeType = sniffImageType(bytes)
+  const mimeType = sniffLogoType(bytes)
   if (!mimeType)
     throw usageError(
       'INVALID_FLAG',
@@ -86,22 +75,14 @@ function tooLarge(path: string, size: number, hint: string) {
   )
 }
 
-function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code
-  if (code === 'ENOENT') return 'no such file'
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
-  if (code === 'EISDIR') return 'it is a folder'
-  return code ?? (error as Error).message
-}
-
 /** `--name`: trimmed, 2 to 100 characters (counted as the platform counts them: code points, not UTF-16 units). */
 export function parseOrganizationName(raw: string): string {
   const name = raw.trim()
-  const length = [...name].length
-  if (length < MIN_NAME_LENGTH || length > MAX_NAME_LENGTH)
+  const length = organizationNameLength(name)
+  if (!isOrganizationNameLength(length))
     throw usageError(
       'INVALID_FLAG',
-      `--name must be ${MIN_NAME_LENGTH} to ${MAX_NAME_LENGTH} characters long (got ${length}).`,
+      `--name must be ${ORGANIZATION_NAME_LENGTH.min} to ${ORGANIZATION_NAME_LENGTH.max} characters long (got ${length}).`,
       'For example --name "Acme Corp".',
     )
   return name
@@ -110,10 +91,6 @@ export function parseOrganizationName(raw: string): string {
 /** `--n8n-base-url`: an http or https URL with a host; sent as written (trimmed). */
 export function parseN8nBaseUrl(raw: string): string {
   return parseBaseUrl(raw, '--n8n-base-url', '--n8n-base-url https://n8n.example.com')
-}
-
-export function isOrganizationSize(value: string): value is OrganizationSize {
-  return (ORGANIZATION_SIZES as readonly string[]).includes(value)
 }
 
 export interface CreateOrganizationFlags {
@@ -125,6 +102,28 @@ export interface CreateOrganizationFlags {
   'n8n-api-key'?: string
   'store-credential-copy'?: boolean
 }
+
+const TOGETHER =
+  'Give both --n8n-base-url and --n8n-api-key for a self-hosted n8n, or neither for the platform-managed one.'
+
+/** The n8n flags' rules (dependsOn in `organization create`), in our words, by the flag that breaks one. */
+export const N8N_FLAG_RULES = {
+  'n8n-base-url': {
+    code: 'MISSING_FLAG',
+    message: '--n8n-base-url needs --n8n-api-key: a self-hosted n8n takes both.',
+    hint: TOGETHER,
+  },
+  'n8n-api-key': {
+    code: 'MISSING_FLAG',
+    message: '--n8n-api-key needs --n8n-base-url: a self-hosted n8n takes both.',
+    hint: TOGETHER,
+  },
+  'store-credential-copy': {
+    code: 'INVALID_FLAG',
+    message: '--store-credential-copy only applies to a self-hosted n8n.',
+    hint: TOGETHER,
+  },
+} as const satisfies Record<string, {code: ErrorCode; message: string; hint: string}>
 
 /**
  * The request body of `organization create`, built only from checked input; optional fields only when given,
@@ -145,14 +144,19 @@ export function createOrganizationRequest(flags: CreateOrganizationFlags): Creat
 
   const baseUrl = flags['n8n-base-url']
   const apiKey = flags['n8n-api-key']
-  const together =
-    'Give both --n8n-base-url and --n8n-api-key for a self-hosted n8n, or neither for the platform-managed one.'
-  if (baseUrl !== undefined && apiKey === undefined)
-    throw usageError('MISSING_FLAG', '--n8n-base-url needs --n8n-api-key: a self-hosted n8n takes both.', together)
-  if (apiKey !== undefined && baseUrl === undefined)
-    throw usageError('MISSING_FLAG', '--n8n-api-key needs --n8n-base-url: a self-hosted n8n takes both.', together)
-  if (flags['store-credential-copy'] && baseUrl === undefined)
-    throw usageError('INVALID_FLAG', '--store-credential-copy only applies to a self-hosted n8n.', together)
+  // oclif checks these first (the flags' dependsOn); kept here for callers without oclif.
+  const broken =
+    baseUrl !== undefined && apiKey === undefined
+      ? 'n8n-base-url'
+      : apiKey !== undefined && baseUrl === undefined
+        ? 'n8n-api-key'
+        : flags['store-credential-copy'] && baseUrl === undefined
+          ? 'store-credential-copy'
+          : undefined
+  if (broken) {
+    const {code, message, hint} = N8N_FLAG_RULES[broken]
+    throw usageError(code, message, hint)
+  }
   if (baseUrl !== undefined && apiKey !== undefined) {
     request.n8nBaseUrl = parseN8nBaseUrl(baseUrl)
     request.n8nApiKey = requireText(apiKey, 'n8n-api-key')

@@ -46,34 +46,6 @@ export function splitScopes(raw: string): string[] {
   return [...seen]
 }
 
-/** The valid scope closest to `input` (edit distance), for "did you mean" messages. */
-export function closestScope(input: string, candidates: readonly string[] = ORGANIZATION_SCOPE_NAMES): string {
-  let best = candidates[0]
-  let bestDistance = Number.POSITIVE_INFINITY
-  const needle = input.toLowerCase()
-  for (const candidate of candidates) {
-    const d = editDistance(needle, candidate)
-    if (d < bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-    }
-    previous = current
-  }
-  return previous[b.length]
-}
-
 /** Help text listing every organization scope with its description. */
 export function scopeHelpTable(): string {
   const width = Math.max(...ORGANIZATION_SCOPES.map((s) => s.name.length))

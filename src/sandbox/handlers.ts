@@ -5,9 +5,16 @@ import {
   type CreateOrganizationKeyData,
   type CreateOrganizationRequest,
   type CreateOrganizationKeyRequest,
+  isHttpUrl,
+  isLogoMimeType,
+  isOrganizationNameLength,
+  isOrganizationSize,
   LOGO_MIME_TYPES,
   MAX_LOGO_BYTES,
+  ORGANIZATION_NAME_LENGTH,
   ORGANIZATION_SIZES,
+  organizationNameLength,
+  sniffLogoType,
   type UpdateOrganizationKeyData,
   type UpdateOrganizationKeyRequest,
   type VerifyApiKeyData,
@@ -16,7 +23,7 @@ import {check} from '../lib/api/validate.js'
 import {ORGANIZATION_SCOPE_NAMES, ORGANIZATIONS_CREATE} from '../lib/scopes.js'
 import type {Clock} from './clock.js'
 import {isWellFormedKey} from './keys.js'
-import {decodeBase64, detectImageType, isLogoMimeType} from './logo.js'
+import {decodeBase64} from './logo.js'
 import {type ApiKeyRecord, type NewOrganization, stripUndefined} from './records.js'
 import type {SandboxStore} from './store.js'
 
@@ -198,11 +205,12 @@ export const createOrganization: Handler = async (context, call) => {
   const fields = requireObject(body)
   const name = typeof fields.name === 'string' ? fields.name.trim() : undefined
   // Characters, as the schema and the database count them, not UTF-16 units: an emoji is one.
-  const length = name === undefined ? 0 : [...name].length
-  if (name !== undefined && (length < 2 || length > 100)) {
-    throw new ApiError(400, `Organization name must be 2 to 100 characters (got ${length})`, 'INVALID_REQUEST')
+  const length = name === undefined ? 0 : organizationNameLength(name)
+  if (name !== undefined && !isOrganizationNameLength(length)) {
+    const {min, max} = ORGANIZATION_NAME_LENGTH
+    throw new ApiError(400, `Organization name must be ${min} to ${max} characters (got ${length})`, 'INVALID_REQUEST')
   }
-  if (fields.size !== undefined && !(ORGANIZATION_SIZES as readonly unknown[]).includes(fields.size)) {
+  if (fields.size !== undefined && !isOrganizationSize(fields.size)) {
     throw new ApiError(
       400,
       `Invalid size: ${shown(fields.size)}. Valid sizes: ${ORGANIZATION_SIZES.join(', ')}`,
@@ -247,7 +255,7 @@ function readLogo(base64: string, mimeType: (typeof LOGO_MIME_TYPES)[number]): N
       'INVALID_LOGO',
     )
   }
-  const detected = detectImageType(bytes)
+  const detected = sniffLogoType(bytes)
   if (!detected) {
     throw new ApiError(400, `The logo must be a JPEG, PNG or WebP image (judged by its content)`, 'INVALID_LOGO')
   }
@@ -258,29 +266,39 @@ function readLogo(base64: string, mimeType: (typeof LOGO_MIME_TYPES)[number]): N
 }
 
 function requireHttpUrl(text: string): string {
-  let url: URL | undefined
-  try {
-    url = new URL(text)
-  } catch {
-    url = undefined
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!isHttpUrl(text))
     throw new ApiError(400, `n8nBaseUrl must be an http or https URL (got ${text})`, 'INVALID_REQUEST')
-  }
   return text
 }
 
-export const createOrganizationKey: Handler = async (context, call) => {
-  const {body} = call
-  const key = authenticate(context, call)
-  requirePersonOrAdminKey(key, 'create API keys')
-  requireScope(key, API_KEYS_MANAGE)
+interface KeyEndpoint {
+  action: string
+  schema: 'createOrganizationKey.request' | 'updateOrganizationKey.request'
+}
+const CREATE_KEY: KeyEndpoint = {action: 'create API keys', schema: 'createOrganizationKey.request'}
+const UPDATE_KEY: KeyEndpoint = {action: 'update API keys', schema: 'updateOrganizationKey.request'}
 
-  const fields = requireObject(body)
+/**
+ * What both key endpoints check first, in this order: the caller's key (a personal or admin key with api-keys:manage),
+ * then the body (its name trimmed, its scopes each an organization scope, then the schema).
+ */
+async function keyManagerRequest<T>(
+  context: HandlerContext,
+  call: HandlerRequest,
+  {action, schema}: KeyEndpoint,
+): Promise<{key: ApiKeyRecord; request: T; name?: string; scopes?: string[]}> {
+  const key = authenticate(context, call)
+  requirePersonOrAdminKey(key, action)
+  requireScope(key, API_KEYS_MANAGE)
+  const fields = requireObject(call.body)
   const name = requireTrimmed(fields.name, 'Key name')
   const scopes = organizationScopes(fields.scopes)
-  await requireSchema('createOrganizationKey.request', fields)
-  const request = fields as unknown as CreateOrganizationKeyRequest
+  await requireSchema(schema, fields)
+  return {key, request: fields as unknown as T, name, scopes}
+}
+
+export const createOrganizationKey: Handler = async (context, call) => {
+  const {key, request, name, scopes} = await keyManagerRequest<CreateOrganizationKeyRequest>(context, call, CREATE_KEY)
 
   const at = context.now()
   let expiresAt: Date | undefined
@@ -324,16 +342,7 @@ export const createOrganizationKey: Handler = async (context, call) => {
 }
 
 export const updateOrganizationKey: Handler = async (context, call) => {
-  const {body} = call
-  const key = authenticate(context, call)
-  requirePersonOrAdminKey(key, 'update API keys')
-  requireScope(key, API_KEYS_MANAGE)
-
-  const fields = requireObject(body)
-  const name = requireTrimmed(fields.name, 'Key name')
-  const scopes = organizationScopes(fields.scopes)
-  await requireSchema('updateOrganizationKey.request', fields)
-  const request = fields as unknown as UpdateOrganizationKeyRequest
+  const {key, request, name, scopes} = await keyManagerRequest<UpdateOrganizationKeyRequest>(context, call, UPDATE_KEY)
 
   const target = context.store.getKey(request.keyId)
   // Only organization keys are reachable here; a person's own key is not "an organization API key".

@@ -1,15 +1,12 @@
 // Raw API keys of the sandbox: minting, the format check, and the SHA-256 digest that is all the store keeps.
 import {createHash, randomBytes} from 'node:crypto'
 
-import {KEY_TYPES, type KeyType} from '../lib/api/contract.js'
+import {KEY_TYPES, keyPrefixOf, type KeyType} from '../lib/api/contract.js'
 
 export type KeyPrefix = keyof typeof KEY_TYPES
 
 /** Random bytes behind every key: 32 bytes = 256 bits, written as 43 base64url characters. */
 const KEY_ENTROPY_BYTES = 32
-
-/** Length of the `keyPrefix` shown to users, e.g. `cko_AbCd1234` (the contract's "first 12 characters"). */
-export const KEY_PREFIX_LENGTH = 12
 
 // Anything else cannot be a key this sandbox minted, so it is rejected before touching the database.
 const KEY_FORMAT = /^ck[opa]_[A-Za-z0-9_-]{43}$/
@@ -28,7 +25,7 @@ export interface MintedKey {
 
 export function mintKey(type: KeyType): MintedKey {
   const apiKey = PREFIX_OF_TYPE[type] + randomBytes(KEY_ENTROPY_BYTES).toString('base64url')
-  return {apiKey, keyPrefix: apiKey.slice(0, KEY_PREFIX_LENGTH), keyHash: hashKey(apiKey)}
+  return {apiKey, keyPrefix: keyPrefixOf(apiKey), keyHash: hashKey(apiKey)}
 }
 
 /** Hex SHA-256 of the raw key. Keys carry 256 random bits: a fast hash is enough, there is nothing to brute-force. */

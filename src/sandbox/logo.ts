@@ -1,21 +1,5 @@
-// Organization logos: the image type read from the file's first bytes, never from what the caller claims.
-import {LOGO_MIME_TYPES, type LogoMimeType} from '../lib/api/contract.js'
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-
-export function detectImageType(bytes: Buffer): LogoMimeType | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg'
-  if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png'
-  // WebP is a RIFF container: "RIFF", four bytes of length, then "WEBP".
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') {
-    return 'image/webp'
-  }
-  return undefined
-}
-
-export function isLogoMimeType(value: unknown): value is LogoMimeType {
-  return (LOGO_MIME_TYPES as readonly unknown[]).includes(value)
-}
+// Organization logos as the sandbox receives them: strict base64. Their type is read from the bytes by the contract's
+// rule (lib/api/contract.ts, sniffLogoType), never taken from what the caller claims.
 
 // Buffer.from(…, 'base64') skips characters it does not understand; a logo that is not strictly base64 is refused.
 // (A single character class, not groups of four: a grouped pattern backtracks badly on a 7 MB string.)

@@ -1,7 +1,13 @@
 // The sandbox database's schema: its versioned migrations and the checks that a file is a sandbox database at all.
 import type sqlite from 'node-sqlite3-wasm'
 
-import {LOGO_MIME_TYPES, MAX_LOGO_BYTES, ORGANIZATION_SIZES, OTP_PURPOSES} from '../lib/api/contract.js'
+import {
+  LOGO_MIME_TYPES,
+  MAX_LOGO_BYTES,
+  ORGANIZATION_NAME_LENGTH,
+  ORGANIZATION_SIZES,
+  OTP_PURPOSES,
+} from '../lib/api/contract.js'
 import {SandboxStoreError} from './records.js'
 
 type Database = InstanceType<typeof sqlite.Database>
@@ -34,7 +40,7 @@ const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE organizations (
     id                    TEXT PRIMARY KEY,
-    name                  TEXT NOT NULL CHECK (length(name) BETWEEN 2 AND 100),
+    name                  TEXT NOT NULL CHECK (length(name) BETWEEN ${ORGANIZATION_NAME_LENGTH.min} AND ${ORGANIZATION_NAME_LENGTH.max}),
     description           TEXT,
     size                  TEXT CHECK (size IN (${sqlList(ORGANIZATION_SIZES)})),
     logo_mime_type        TEXT CHECK (logo_mime_type IN (${sqlList(LOGO_MIME_TYPES)})),

@@ -177,12 +177,6 @@ export class SandboxStore {
     return row ? toOrganization(row) : undefined
   }
 
-  /** The organization's logo bytes, if it has one. */
-  getLogo(organizationId: string): Buffer | undefined {
-    const logo = this.db.get('SELECT logo FROM organizations WHERE id = ?', [organizationId])?.logo
-    return logo instanceof Uint8Array ? Buffer.from(logo) : undefined
-  }
-
   addMember(organizationId: string, personId: string, role: Role, at: Date): void {
     this.db.run('INSERT INTO memberships (organization_id, person_id, role, created_at) VALUES (?, ?, ?, ?)', [
       organizationId,
@@ -270,19 +264,11 @@ export class SandboxStore {
     this.db.run('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [at.toISOString(), id])
   }
 
-  revokeKey(id: string, at: Date): void {
-    this.db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at.toISOString(), id])
-  }
-
-  countKeys(): number {
-    return Number(this.db.get('SELECT count(*) AS n FROM api_keys')?.n ?? 0)
-  }
-
-  /** `PRAGMA integrity_check`: 'ok' for a sound file. */
-  integrityCheck(): string {
-    return this.db
-      .all('PRAGMA integrity_check')
-      .map((row) => String(Object.values(row)[0]))
-      .join('; ')
+  /**
+   * Runs one SQL statement and returns its rows: for diagnostics only (the tests' helpers, `npm run bench`, in
+   * test/helpers/sandbox-store.ts); the sandbox itself never calls it.
+   */
+  query(sql: string, params: Array<string | number | null> = []): Array<Record<string, unknown>> {
+    return this.db.all(sql, params)
   }
 }

@@ -1,5 +1,6 @@
 // Guards the causes of a fast start (issue 7), never timings: what the quick commands load, oclif run from the
-// build's bundle with its code cache, and the manifest that lets oclif answer without importing every command.
+// build's bundle (help pages from its code cache, importing no ES module), and the manifest that lets oclif answer
+// without importing every command.
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {
@@ -52,6 +53,10 @@ interface TracedRun {
   stderr: string
   /** Every module file the process loaded, as absolute paths with forward slashes. */
   files: string[]
+  /** The files of those that Node's ES module loader resolved (an import, or the entry point itself). */
+  esm: string[]
+  /** Where codika's loader took @oclif/core from: the bundle compiled from the code cache or by require(). */
+  oclif?: 'cached' | 'plain' | 'node_modules'
   /** The same, with dist/oclif-core.cjs (when loaded) standing for every module bundled in it. */
   modules: string[]
 }
@@ -92,11 +97,23 @@ function traced(args: string[], env: Record<string, string> = {}, bin = BIN): Pr
     child.on('close', (code) => {
       const lines = readFileSync(trace, 'utf8').split('\n')
       rmSync(trace, {force: true})
-      const files = lines
-        .filter((line) => line.startsWith('esm file:') || line.startsWith('cjs '))
-        .map((line) => slash(line.startsWith('esm ') ? fileURLToPath(line.slice(4)) : line.slice(4)))
+      const esm = lines
+        .filter((line) => line.startsWith('esm file:'))
+        .map((line) => slash(fileURLToPath(line.slice(4))))
+      const oclif = lines.find((line) => line.startsWith('oclif '))?.slice(6) as TracedRun['oclif']
+      const files = [...esm, ...lines.filter((line) => line.startsWith('cjs ')).map((line) => slash(line.slice(4)))]
+      // Compiled by node:vm from the code cache, the bundle is in no module cache.
+      if (oclif === 'cached') files.push(BUNDLE)
       const modules = files.includes(BUNDLE) ? [...files, ...bundled()] : files
-      resolve({code, stdout, stderr, files: [...new Set(files)], modules: [...new Set(modules)]})
+      resolve({
+        code,
+        stdout,
+        stderr,
+        files: [...new Set(files)],
+        esm: [...new Set(esm)],
+        oclif,
+        modules: [...new Set(modules)],
+      })
     })
   })
 }
@@ -258,15 +275,8 @@ describe('start-up: the credential store loads only where a key is read or writt
 
 describe('start-up: @oclif/core from the bundle', () => {
   const corePackage = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@oclif', 'core', 'package.json'), 'utf8'))
-  /** The files of node_modules/@oclif/core a package export names: the loader puts the bundle's copies in their place. */
-  const exportTargets = new Set(
-    Object.values<unknown>(corePackage.exports)
-      .filter((target): target is string => typeof target === 'string' && target.endsWith('.js'))
-      .map((target) => slash(join(ROOT, 'node_modules', '@oclif', 'core', target))),
-  )
   /** Files of node_modules/@oclif/core that Node loaded itself: a second @oclif/core beside the bundle's. */
-  const secondCore = (run: TracedRun) =>
-    run.files.filter((path) => path.includes('/node_modules/@oclif/core/') && !exportTargets.has(path))
+  const secondCore = (run: TracedRun) => run.files.filter((path) => path.includes('/node_modules/@oclif/core/'))
 
   it('the bundle holds @oclif/core at the installed version, and nothing heavy', () => {
     const bytes = readFileSync(BUNDLE)
@@ -288,29 +298,110 @@ describe('start-up: @oclif/core from the bundle', () => {
       )
   })
 
-  it("codika's commands, their hooks and oclif's own plugins all run on the bundle's @oclif/core (one copy in the process)", async () => {
+  it("codika's commands and hooks run on the bundle's @oclif/core (no second copy); oclif's own plugins bring theirs", async () => {
     const command = await traced(createKey(platform.route('one-core')))
     assert.equal(command.code, 0, command.stderr)
-    // @oclif/plugin-plugins's command imports @oclif/core itself.
+    assert.ok(command.files.includes(BUNDLE))
+    assert.deepEqual(secondCore(command), [])
+    assert.ok(
+      command.files.includes(slash(join(ROOT, 'dist', 'hooks', 'postrun.js'))),
+      'the control: the postrun hook ran',
+    )
+    // @oclif/plugin-plugins imports @oclif/core itself: a copy of its own, as oclif supports for any plugin.
     const plugins = await traced(['plugins'])
     assert.equal(plugins.code, 0, plugins.stderr)
-    for (const run of [command, plugins]) {
-      assert.ok(run.files.includes(BUNDLE))
-      assert.deepEqual(secondCore(run), [])
-    }
+    assert.equal(plugins.stderr, '')
     assert.ok(
       plugins.files.some((path) => path.includes('/node_modules/@oclif/plugin-plugins/lib/commands/')),
       'the control: the plugin command ran',
     )
+    assert.ok(secondCore(plugins).length > 0, 'the control: the plugin took @oclif/core from node_modules')
   })
 
-  it('changes no output: help pages, usage errors and an unknown command read as with oclif from node_modules', async (t) => {
-    // A copy of the package without the bundle: bin/run.js falls back to node_modules/@oclif/core there.
+  it('a help page imports no ES module: the one case in which oclif runs from the code cache', async () => {
+    for (const args of [['organization', 'create-key', '--help'], ['--help'], []]) {
+      const run = await traced(args)
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(run.oclif, 'cached', args.join(' '))
+      // Code compiled by node:vm imports an ES module only with an ExperimentalWarning (Node 20, 24).
+      assert.equal(run.stderr, '', args.join(' '))
+      assert.deepEqual(
+        run.esm.filter((path) => path !== slash(BIN)),
+        [],
+        args.join(' '),
+      )
+      assert.ok(run.files.includes(slash(join(ROOT, 'dist', 'lib', 'oclif', 'help.cjs'))), 'codika help class')
+    }
+    // The control: a command imports its ES modules, and says nothing about it.
+    const command = await traced(createKey(platform.route('esm')))
+    assert.equal(command.code, 0, command.stderr)
+    assert.equal(command.stderr, '')
+    assert.equal(command.oclif, 'plain')
+    assert.ok(command.esm.some((path) => path.endsWith('/dist/commands/organization/create-key.js')))
+  })
+
+  it('with a plugin installed or linked, a help page runs oclif without the code cache (its hooks may import)', async () => {
+    // A linked plugin whose init hook is an ES module: oclif imports it before every help page.
+    const plugin = join(home.home, 'plugin-with-init')
+    mkdirSync(plugin, {recursive: true})
+    writeFileSync(
+      join(plugin, 'package.json'),
+      JSON.stringify({
+        name: 'codika-plugin-init',
+        version: '1.0.0',
+        type: 'module',
+        oclif: {hooks: {init: './init.js'}},
+      }),
+    )
+    writeFileSync(join(plugin, 'init.js'), 'export default async function () {}\n')
+    const data = join(home.home, 'data-with-plugin')
+    mkdirSync(join(data, 'codika'), {recursive: true})
+    writeFileSync(
+      join(data, 'codika', 'package.json'),
+      JSON.stringify({oclif: {plugins: [{name: 'codika-plugin-init', type: 'link', root: plugin}]}}),
+    )
+    const run = await traced(['--help'], {XDG_DATA_HOME: data})
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.stderr, '')
+    assert.equal(run.oclif, 'plain')
+    assert.ok(
+      run.esm.some((path) => path.endsWith('/plugin-with-init/init.js')),
+      'the control: the hook ran',
+    )
+    // …and an empty plugin list changes nothing.
+    writeFileSync(join(data, 'codika', 'package.json'), JSON.stringify({oclif: {plugins: []}, dependencies: {}}))
+    assert.equal((await traced(['--help'], {XDG_DATA_HOME: data})).oclif, 'cached')
+  })
+
+  it("oclif's own plugins and codika import nothing on a help page: no init hook, no command with dynamic help", () => {
+    const manifests = ['.', 'node_modules/@oclif/plugin-help', 'node_modules/@oclif/plugin-autocomplete']
+      .concat(['node_modules/@oclif/plugin-plugins'])
+      .map((dir) => join(ROOT, dir))
+    for (const dir of manifests) {
+      const pjson = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      assert.deepEqual(
+        Object.keys(pjson.oclif?.hooks ?? {}).filter((hook) => ['init', 'preparse'].includes(hook)),
+        [],
+        dir,
+      )
+      const manifest = JSON.parse(readFileSync(join(dir, 'oclif.manifest.json'), 'utf8'))
+      for (const [id, command] of Object.entries<{hasDynamicHelp?: boolean}>(manifest.commands))
+        assert.notEqual(command.hasDynamicHelp, true, `${dir}: ${id}`)
+    }
+  })
+
+  it("changes no output: help pages, usage errors and an unknown command read as with oclif's own, unbundled", async (t) => {
+    // A copy of the package without the bundle (bin/run.js falls back to node_modules/@oclif/core there) and with
+    // oclif's own help class instead of codika's (lib/oclif/help.cts).
     const plain = mkdtempSync(join(tmpdir(), 'codika-no-bundle-'))
     t.after(() => rmSync(plain, {recursive: true, force: true}))
     for (const entry of ['bin', 'dist', 'package.json', 'oclif.manifest.json'])
       cpSync(join(ROOT, entry), join(plain, entry), {recursive: true})
     rmSync(join(plain, 'dist', 'oclif-core.cjs'))
+    const pjson = JSON.parse(readFileSync(join(plain, 'package.json'), 'utf8'))
+    assert.equal(pjson.oclif.helpClass, './dist/lib/oclif/help.cjs')
+    delete pjson.oclif.helpClass
+    writeFileSync(join(plain, 'package.json'), JSON.stringify(pjson))
     symlinkSync(join(ROOT, 'node_modules'), join(plain, 'node_modules'), 'junction')
     const cases = [
       ['--help'],
@@ -321,12 +412,16 @@ describe('start-up: @oclif/core from the bundle', () => {
       ['organization', 'create-key', '--name', 'x'],
       ['organisation', 'create-key'],
       ['autocomplete', 'script', 'bash'],
+      ['help', 'organization', 'update-key'],
+      ['sandbox', 'start', '--help'],
+      [],
     ]
     for (const args of cases) {
       const [bundled, unbundled] = await Promise.all([traced(args), traced(args, {}, join(plain, 'bin', 'run.js'))])
       assert.ok(bundled.files.includes(BUNDLE) && !unbundled.files.some((path) => path.endsWith('/oclif-core.cjs')))
-      // The control: the copy ran oclif from its own modules.
+      // The control: the copy ran oclif from its own modules, and its own help.
       assert.ok(unbundled.files.some((path) => path.endsWith('/node_modules/@oclif/core/lib/config/config.js')))
+      assert.ok(!unbundled.files.some((path) => path.endsWith('/dist/lib/oclif/help.cjs')))
       assert.deepEqual(
         {
           code: unbundled.code,
@@ -390,6 +485,25 @@ describe('start-up: @oclif/core from the bundle', () => {
         others.map((other) => existsSync(other)),
         [true, true, true, false, false],
       )
+    })
+
+    it('a command (not a help page) neither reads nor writes it', async () => {
+      const run = await traced(createKey(platform.route('no-cache')), {XDG_CACHE_HOME: cacheHome('cache-command')})
+      assert.equal(run.code, 0, run.stderr)
+      assert.ok(run.files.includes(BUNDLE), 'the control: oclif ran from the bundle')
+      assert.equal(existsSync(join(cacheHome('cache-command'), 'codika', 'code-cache')), false)
+    })
+
+    it('lives where oclif keeps its own caches: a relative XDG_CACHE_HOME is ignored by both (the XDG rule)', async () => {
+      // The completion setup names oclif's Config#cacheDir.
+      const run = await traced(['autocomplete', 'script', 'bash'], {XDG_CACHE_HOME: 'relative/cache'})
+      assert.equal(run.code, 0, run.stderr)
+      const expected = join(home.home, '.cache', 'codika')
+      assert.match(run.stdout, new RegExp(`=${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/autocomplete/`))
+      const help = await traced(['--help'], {XDG_CACHE_HOME: 'relative/cache'})
+      assert.equal(help.code, 0, help.stderr)
+      assert.ok(readdirSync(join(expected, 'code-cache')).some((name) => name.startsWith('oclif-core-')))
+      assert.equal(existsSync(join(home.home, 'relative')), false)
     })
 
     it('an unwritable cache folder changes nothing but the speed: same output, no warning', async () => {

@@ -348,6 +348,10 @@ describe('logout and profile remove', {concurrency: true}, () => {
     assert.match(doc.error.hint, /known profiles: a/)
     const missing = await runCli(none, ['profile', 'remove'])
     assert.equal(missing.code, 2)
+    // Issue 10: not oclif's "Missing 1 required arg:; name" run together.
+    assert.equal(missing.stderr, 'Error: Missing required argument NAME (The profile to remove).\nHint: See --help.\n')
+    const missingJson = assertJsonFailure(await runCli(none, ['profile', 'remove', '--json']), 2, 'INVALID_ARGUMENT')
+    assert.equal(missingJson.error.message, 'Missing required argument NAME (The profile to remove).')
     assert.deepEqual(Object.keys(readConfig(none).profiles), ['a'])
   })
 })

@@ -289,7 +289,12 @@ describe('completion --install: wrong command lines (exit 2, nothing written)', 
     ['a shell it does not know', ['--install'], {SHELL: '/bin/tcsh'}, /SHELL=\/bin\/tcsh/],
     ['PowerShell', ['--install', '--shell', 'powershell'], {}, /Out-String \| Invoke-Expression/],
     ['--shell alone', ['--shell', 'bash'], {}, /--install, --uninstall/],
-    ['--install with --uninstall', ['--install', '--uninstall', '--shell', 'bash'], {}, /cannot also be provided/],
+    [
+      '--install with --uninstall',
+      ['--install', '--uninstall', '--shell', 'bash'],
+      {},
+      /--install cannot be used with --uninstall/,
+    ],
     ['two different shells', ['bash', '--install', '--shell', 'zsh'], {}, /Two shells named/],
     ['an unknown shell', ['tcsh'], {}, /Expected tcsh to be one of|tcsh/],
   ]

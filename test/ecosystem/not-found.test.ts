@@ -66,3 +66,53 @@ describe('an unknown command', () => {
     assert.match(screen, /No profiles yet\./)
   })
 })
+
+// Issue 10: oclif reads `whoami extra` as the unknown command `whoami:extra`; it is a known command with a word too
+// many, and on a terminal the default "Yes" of the not-found prompt used to run another command.
+describe('a known command with words it does not take', () => {
+  const {home, cleanup} = tempHome()
+  after(cleanup)
+
+  it('`codika whoami extra`: Unexpected argument, exit 2, nothing run or suggested', async () => {
+    const result = await runCli(home, ['whoami', 'extra'])
+    assert.equal(result.code, 2, result.stderr)
+    assert.equal(result.stdout, '')
+    assert.equal(result.stderr, 'Error: Unexpected argument: extra.\nHint: See --help.\n')
+  })
+
+  it('the same with --json: INVALID_ARGUMENT', async () => {
+    const doc = assertJsonFailure(await runCli(home, ['whoami', 'extra', 'more', '--json']), 2, 'INVALID_ARGUMENT')
+    assert.equal(doc.error.message, 'Unexpected arguments: extra more.')
+  })
+
+  it('as for a command that takes arguments: `codika logout a b`', async () => {
+    const result = await runCli(home, ['logout', 'a', 'b'])
+    assert.equal(result.code, 2, result.stderr)
+    assert.equal(result.stderr, 'Error: Unexpected argument: b.\nHint: See --help.\n')
+  })
+
+  it('on a terminal: the same error, no "Did you mean" prompt', async () => {
+    const result = await runInPty(home, ['whoami', 'extra'])
+    const screen = stripVTControlCharacters(result.screen)
+    assert.equal(result.code, 2, screen)
+    assert.match(screen, /Unexpected argument: extra\./)
+    assert.doesNotMatch(screen, /Did you mean/)
+  })
+
+  for (const args of [
+    ['login', 'not-shaped-like-a-key-9f8e7d'],
+    ['login', '--name', 'x', 'not-shaped-like-a-key-9f8e7d'],
+  ]) {
+    it(`\`codika ${args.join(' ')}\`: never shows the word (it may be a key), points at --api-key and stdin`, async () => {
+      const result = await runCli(home, [...args, '--json'])
+      const doc = assertJsonFailure(result, 2, 'INVALID_ARGUMENT')
+      assert.match(doc.error.message, /^Unexpected argument: "login" takes none/)
+      assert.match(doc.error.hint, /--api-key/)
+      assert.match(doc.error.hint, /stdin/)
+      assertNoLeak(result, ['not-shaped-like-a-key-9f8e7d', 'f8e7d'])
+      const human = await runCli(home, args)
+      assert.equal(human.code, 2)
+      assertNoLeak(human, ['not-shaped-like-a-key-9f8e7d', 'f8e7d'])
+    })
+  }
+})

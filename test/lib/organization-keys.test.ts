@@ -60,14 +60,20 @@ describe('input checks', () => {
     assert.equal(parseExpiresInDays('90'), 90)
     assert.equal(parseExpiresInDays(' 1 '), 1)
     assert.equal(parseExpiresInDays('007'), 7)
-    for (const bad of ['abc', '1.5', '12abc', '0', '-3', '', ' ', '1e3', '0x10', '+5', '99999999999999999999']) {
-      usage(() => parseExpiresInDays(bad), 'INVALID_FLAG', /--expires-in-days/)
+    for (const bad of ['abc', '1.5', '12abc', '-3', '', ' ', '1e3', '0x10', '+5']) {
+      usage(() => parseExpiresInDays(bad), 'INVALID_FLAG', /--expires-in-days must be a whole number/)
     }
+    usage(() => parseExpiresInDays('0'), 'INVALID_FLAG', /--expires-in-days must be at least 1 \(got "0"\)/)
+    assert.equal(parseExpiresInDays('9007199254740991'), Number.MAX_SAFE_INTEGER)
+    // Beyond what a number holds exactly: "too large", not "at least 1" (issue 10).
+    for (const big of ['9007199254740993', '99999999999999999999'])
+      usage(() => parseExpiresInDays(big), 'INVALID_FLAG', /--expires-in-days is too large/)
   })
 })
 
 describe('createKeyRequest', () => {
-  const flags = {'organization-id': ' org_1 ', name: ' CI Deploy Key ', scopes: 'deploy:use-case'}
+  // As oclif hands them over: scopes and days parsed by their flag types (lib/oclif/flags.ts).
+  const flags = {'organization-id': ' org_1 ', name: ' CI Deploy Key ', scopes: ['deploy:use-case']}
 
   it('sends the optional fields only when given', () => {
     assert.deepEqual(createKeyRequest(flags), {
@@ -75,7 +81,7 @@ describe('createKeyRequest', () => {
       name: 'CI Deploy Key',
       scopes: ['deploy:use-case'],
     })
-    assert.deepEqual(createKeyRequest({...flags, description: 'For CI', 'expires-in-days': '30'}), {
+    assert.deepEqual(createKeyRequest({...flags, description: 'For CI', 'expires-in-days': 30}), {
       organizationId: 'org_1',
       name: 'CI Deploy Key',
       scopes: ['deploy:use-case'],

@@ -1,10 +1,15 @@
-// The walls between the rooms of src/ (eslint.config.js): each import rule fires where it should and nowhere else.
+// The walls between the rooms of src/ (eslint.config.js): each import rule fires where it should and nowhere else;
+// and no module reaches into a dependency's internals.
 // ESLint runs in-process on code given as text under a path of src/, without type information (the files do not exist).
 import assert from 'node:assert/strict'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {ESLint} from 'eslint'
 import tseslint from 'typescript-eslint'
+
+import {ROOT} from '../helpers/cli.js'
 
 const eslint = new ESLint({
   overrideConfig: [tseslint.configs.disableTypeChecked, {languageOptions: {parserOptions: {projectService: false}}}],
@@ -17,7 +22,9 @@ async function wallsHit(filePath: string, code: string): Promise<string[]> {
     [],
     'the code parses',
   )
-  return result.messages.filter((m) => m.ruleId?.startsWith('no-restricted-')).map((m) => m.ruleId!)
+  return result.messages
+    .filter((m) => /^(@typescript-eslint\/)?no-restricted-/.test(m.ruleId ?? ''))
+    .map((m) => m.ruleId!)
 }
 
 describe('import walls', () => {
@@ -38,7 +45,11 @@ describe('import walls', () => {
     ['lib loads oclif at run time', 'src/lib/profiles/x.ts', "export const t = () => import('@oclif/table')", true],
     ['a command imports oclif', 'src/commands/x.ts', "import {Flags} from '@oclif/core'", true],
     ['a command imports the oclif corner', 'src/commands/x.ts', "import {Flags} from '../lib/oclif/index.js'", false],
-    ['the oclif corner imports oclif', 'src/lib/oclif/x.ts', "import {Flags} from '@oclif/core'", false],
+    ['the oclif corner imports oclif types', 'src/lib/oclif/x.ts', "import type {Hook} from '@oclif/core'", false],
+    ['the oclif corner imports other oclif packages', 'src/lib/oclif/x.ts', "import {x} from '@oclif/table'", false],
+    // A second copy of @oclif/core beside the one the loader runs.
+    ['the oclif corner imports oclif values', 'src/lib/oclif/x.ts', "import {Flags} from '@oclif/core'", true],
+    ['the loader imports oclif', 'src/lib/oclif/bundle.cts', "import {Flags} from '@oclif/core'", false],
     ['the oclif corner imports a command', 'src/lib/oclif/x.ts', "import Login from '../../commands/login.js'", true],
   ]
   for (const [what, path, code, refused] of cases) {
@@ -47,4 +58,29 @@ describe('import walls', () => {
       assert.equal(hits.length > 0, refused, `${path}: ${code} → ${hits.join(', ') || 'no wall'}`)
     })
   }
+})
+
+describe("no dependency's internals", () => {
+  // Node's private module API, the module cache, and esbuild plugins that rewrite a dependency's source on load.
+  const INTERNALS = /\bModule\._\w+|\brequire\.cache\b|_nodeModulePaths|\bonLoad\s*\(/
+
+  function sources(dir: string): string[] {
+    return readdirSync(join(ROOT, dir), {withFileTypes: true}).flatMap((entry) => {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) return sources(path)
+      return /\.(c?ts|m?js|cjs)$/.test(entry.name) ? [path] : []
+    })
+  }
+
+  it("src/, bin/ and scripts/ neither seed Node's module cache nor rewrite a module as it loads", () => {
+    const files = ['src', 'bin', 'scripts'].flatMap((dir) => sources(dir))
+    assert.ok(files.includes(join('scripts', 'build.mjs')) && files.includes(join('src', 'lib', 'oclif', 'bundle.cts')))
+    const hits = files.filter((file) => INTERNALS.test(readFileSync(join(ROOT, file), 'utf8')))
+    assert.deepEqual(hits, [])
+  })
+
+  it('the check sees what it looks for (the control)', () => {
+    for (const code of ['Module._cache[x] = m', 'require.cache[p]', 'b.onLoad({filter}, f)', 'M._nodeModulePaths(d)'])
+      assert.match(code, INTERNALS)
+  })
 })

@@ -8,6 +8,7 @@ import type {SeededSandbox} from '../../src/sandbox/server.js'
 import {startSandbox} from '../../src/sandbox/server.js'
 import {SandboxStore} from '../../src/sandbox/store.js'
 import {call, DAY_MS, startTestSandbox, type TestSandbox} from './helpers.js'
+import {revokeKey} from '../helpers/sandbox-store.js'
 
 const VALID_SCOPES = ORGANIZATION_SCOPE_NAMES.join(', ')
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)])
@@ -39,6 +40,15 @@ async function createKey(key: string, body: Record<string, unknown>) {
 
 async function newOrgKey(scopes = ['deploy:use-case'], extra: Record<string, unknown> = {}) {
   const reply = await createKey(owner, {organizationId: orgId, name: 'Helper key', scopes, ...extra})
+  assert.equal(reply.status, 200, JSON.stringify(reply.body))
+  return reply.body.data as {apiKey: string; keyId: string}
+}
+
+async function newOrgKeyOn(url: string) {
+  const reply = await call(url, 'createorganizationapikeypublic', {
+    key: owner,
+    body: {organizationId: orgId, name: 'Helper key', scopes: ['deploy:use-case']},
+  })
   assert.equal(reply.status, 200, JSON.stringify(reply.body))
   return reply.body.data as {apiKey: string; keyId: string}
 }
@@ -249,6 +259,27 @@ describe('POST /updateorganizationapikeypublic', () => {
     assert.equal(scope.body.error.message, `Invalid scope: nope. Valid scopes: ${VALID_SCOPES}`)
   })
 
+  // Only the role check stands in the way here: the admin's key carries api-keys:manage.
+  test("an admin of one organization is refused (403) on another organization's key, which stays as it was", async () => {
+    const created = await call(sandbox.url, 'createorganizationviaapikey', {key: owner, body: {name: 'Owner Only 2'}})
+    assert.equal(created.status, 200)
+    const organizationId = created.body.data.organizationId
+    const minted = await createKey(owner, {organizationId, name: 'Theirs', scopes: ['projects:read']})
+    assert.equal(minted.status, 200, JSON.stringify(minted.body))
+    assert.ok(seeded.admin.scopes.includes('api-keys:manage'))
+    const reply = await call(sandbox.url, 'updateorganizationapikeypublic', {
+      key: admin,
+      body: {keyId: minted.body.data.keyId, name: 'Hijacked'},
+    })
+    assert.equal(reply.status, 403, JSON.stringify(reply.body))
+    assert.match(
+      reply.body.error.message,
+      new RegExp(`Only owners and admins of organization ${organizationId} .* not a member`),
+    )
+    const verified = await call(sandbox.url, 'verifyapikey', {key: minted.body.data.apiKey})
+    assert.equal(verified.body.data.keyName, 'Theirs')
+  })
+
   test('members and organization keys are refused (403)', async () => {
     const {apiKey, keyId} = await newOrgKey(['api-keys:manage'])
     for (const key of [member, apiKey]) {
@@ -424,7 +455,7 @@ describe('rules that need keys the seed does not hold', () => {
         personId: person.id,
         createdAt: at,
       }).apiKey
-      store.revokeKey(keyId, at)
+      revokeKey(store, keyId, at)
     } finally {
       store.close()
     }
@@ -439,6 +470,13 @@ describe('rules that need keys the seed does not hold', () => {
       body: {organizationId: orgId, name: 'Nope', scopes: ['projects:read']},
     })
     assert.equal(reply.status, 403)
+    assert.match(reply.body.error.message, /Only owners and admins .* role there: member/)
+  })
+
+  test('the same member is refused by its role on update-key too (403)', async () => {
+    const {keyId} = await newOrgKeyOn(restarted.url)
+    const reply = await call(restarted.url, 'updateorganizationapikeypublic', {key: member, body: {keyId, name: 'X'}})
+    assert.equal(reply.status, 403, JSON.stringify(reply.body))
     assert.match(reply.body.error.message, /Only owners and admins .* role there: member/)
   })
 

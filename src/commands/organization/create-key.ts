@@ -1,7 +1,8 @@
 import {Flags} from '../../lib/oclif/index.js'
 
-import {KEY_PREFIX_LENGTH, type CreateOrganizationKeyRequest} from '../../lib/api/contract.js'
+import {type CreateOrganizationKeyRequest, keyPrefixOf} from '../../lib/api/contract.js'
 import {keyStorageFlags, PlatformCommand} from '../../lib/oclif/base-command.js'
+import {daysFlag, scopesFlag} from '../../lib/oclif/flags.js'
 import {
   createKeyRequest,
   type RecoveredKey,
@@ -42,9 +43,9 @@ ${scopeHelpTable()}`
   static override flags = {
     'organization-id': Flags.string({summary: 'Organization ID to create the key for.', required: true}),
     name: Flags.string({summary: 'Key name (for identification).', required: true}),
-    scopes: Flags.string({summary: 'Comma-separated list of scopes (see the list below).', required: true}),
+    scopes: scopesFlag({summary: 'Comma-separated list of scopes (see the list below).', required: true}),
     description: Flags.string({summary: 'Key description.'}),
-    'expires-in-days': Flags.string({summary: 'Number of days until the key expires (default: no expiry).'}),
+    'expires-in-days': daysFlag({summary: 'Number of days until the key expires (default: no expiry).'}),
     save: Flags.boolean({
       summary: 'Save the new key as a profile and make it active.',
       default: true,
@@ -65,7 +66,7 @@ ${scopeHelpTable()}`
 
     const envelope = await this.withSpinner('Creating organization API key', () => this.createKey(request))
     const {data, requestId} = envelope
-    this.madeOnce = `The key ${data.keyId ?? data.apiKey.slice(0, KEY_PREFIX_LENGTH)} was created on the platform.`
+    this.madeOnce = `The key ${data.keyId ?? keyPrefixOf(data.apiKey)} was created on the platform.`
 
     let profile: string | null = null
     if (this.flags.save) {

@@ -2,7 +2,7 @@ import {Flags} from '../../lib/oclif/index.js'
 
 import {MAX_LOGO_BYTES, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
-import {createOrganizationRequest} from '../../lib/organizations.js'
+import {createOrganizationRequest, N8N_FLAG_RULES} from '../../lib/organizations.js'
 import {createdOrganizationText} from '../../lib/screens/organization.js'
 
 export default class OrganizationCreate extends PlatformCommand<typeof OrganizationCreate> {
@@ -42,12 +42,21 @@ Local profiles are not changed.`
     description: Flags.string({summary: 'Organization description.'}),
     size: Flags.string({summary: 'Organization size.', options: [...ORGANIZATION_SIZES]}),
     logo: Flags.string({summary: 'Path to a logo image (JPEG, PNG or WebP, at most 5 MiB).'}),
-    'n8n-base-url': Flags.string({summary: 'Base URL of a self-hosted n8n instance (with --n8n-api-key).'}),
-    'n8n-api-key': Flags.string({summary: 'API key of the self-hosted n8n instance (with --n8n-base-url).'}),
+    'n8n-base-url': Flags.string({
+      summary: 'Base URL of a self-hosted n8n instance (with --n8n-api-key).',
+      dependsOn: ['n8n-api-key'],
+    }),
+    'n8n-api-key': Flags.string({
+      summary: 'API key of the self-hosted n8n instance (with --n8n-base-url).',
+      dependsOn: ['n8n-base-url'],
+    }),
     'store-credential-copy': Flags.boolean({
       summary: 'Let the platform keep a copy of the n8n credentials (only with a self-hosted n8n).',
+      dependsOn: ['n8n-base-url'],
     }),
   }
+
+  static override flagRuleWords = N8N_FLAG_RULES
 
   async run() {
     const request = createOrganizationRequest(this.flags)

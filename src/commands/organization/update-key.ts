@@ -1,6 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
+import {scopesFlag} from '../../lib/oclif/flags.js'
 import {refreshKeyProfiles, updateKeyRequest} from '../../lib/organization-keys.js'
 import {updatedKeyText} from '../../lib/screens/organization.js'
 import {scopeHelpTable} from '../../lib/scopes.js'
@@ -39,7 +40,7 @@ ${scopeHelpTable()}`
     'key-id': Flags.string({summary: 'ID of the key to change (shown by create-key).', required: true}),
     name: Flags.string({summary: 'New key name.'}),
     description: Flags.string({summary: 'New key description ("" clears it).'}),
-    scopes: Flags.string({summary: 'Comma-separated list of scopes; replaces the current set (see the list below).'}),
+    scopes: scopesFlag({summary: 'Comma-separated list of scopes; replaces the current set (see the list below).'}),
   }
 
   async run() {

@@ -1,6 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {BaseCommand, keyStorageFlags} from '../../lib/oclif/base-command.js'
+import {nextStopSignal} from '../../lib/sandbox/stop-signal.js'
 import {DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
 
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
@@ -38,10 +39,7 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
 
   async run(): Promise<void> {
     // Listened for first: a supervisor's SIGTERM during start-up still ends in a clean stop, exit 0.
-    const stopped = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
+    const stopped = nextStopSignal()
     const {describeSandbox, launchSandbox, saveOwnerProfile} = await import('../../lib/sandbox/launch.js')
     const {sandboxBanner} = await import('../../lib/screens/sandbox.js')
     const {isLoopbackHost} = await import('../../sandbox/server.js')

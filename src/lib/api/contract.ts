@@ -7,9 +7,55 @@ export const AUTH_HEADER = 'X-Process-Manager-Key'
 export const ORGANIZATION_SIZES = ['solo', '2-10', '11-50', '51-200', '201-1000', '1000+'] as const
 export type OrganizationSize = (typeof ORGANIZATION_SIZES)[number]
 
+export function isOrganizationSize(value: unknown): value is OrganizationSize {
+  return (ORGANIZATION_SIZES as readonly unknown[]).includes(value)
+}
+
+/** An organization's name: 2 to 100 characters, counted as code points (an emoji is one), after trimming. */
+export const ORGANIZATION_NAME_LENGTH = {min: 2, max: 100} as const
+
+/** The length of an organization name as the platform counts it: code points, not UTF-16 units. */
+export function organizationNameLength(name: string): number {
+  return [...name].length
+}
+
+export function isOrganizationNameLength(length: number): boolean {
+  return length >= ORGANIZATION_NAME_LENGTH.min && length <= ORGANIZATION_NAME_LENGTH.max
+}
+
 export const LOGO_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
 export type LogoMimeType = (typeof LOGO_MIME_TYPES)[number]
 export const MAX_LOGO_BYTES = 5 * 1024 * 1024
+
+export function isLogoMimeType(value: unknown): value is LogoMimeType {
+  return (LOGO_MIME_TYPES as readonly unknown[]).includes(value)
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+const ascii = (bytes: Uint8Array, start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end))
+
+/**
+ * A logo's type, read from its first bytes (JPEG, PNG or WebP), whatever its name or the request claims; undefined
+ * for anything else. The client judges a --logo file by it, the platform (and the sandbox) the bytes it receives.
+ */
+export function sniffLogoType(bytes: Uint8Array): LogoMimeType | undefined {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg'
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((byte, i) => bytes[i] === byte)) return 'image/png'
+  // WebP is a RIFF container: "RIFF", four bytes of length, then "WEBP".
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'image/webp'
+  return undefined
+}
+
+/** An http or https URL with a host (base URLs of the platform and of a self-hosted n8n). */
+export function isHttpUrl(text: string): boolean {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return false
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+}
 
 export const KEY_TYPES = {
   cko_: 'org-api-key',
@@ -18,8 +64,13 @@ export const KEY_TYPES = {
 } as const
 export type KeyType = (typeof KEY_TYPES)[keyof typeof KEY_TYPES]
 
-/** The length of a key's `keyPrefix` (the contract's "first 12 characters", e.g. `cko_AbCd1234`). */
+/** Length of a key's `keyPrefix`, shown to users and kept in profiles (`cko_AbCd1234`: "the first 12 characters"). */
 export const KEY_PREFIX_LENGTH = 12
+
+/** A raw key's `keyPrefix`. */
+export function keyPrefixOf(apiKey: string): string {
+  return apiKey.slice(0, KEY_PREFIX_LENGTH)
+}
 
 /** The key type implied by a raw key's prefix, or undefined for an unknown prefix. */
 export function keyTypeOf(apiKey: string): KeyType | undefined {
@@ -153,7 +204,8 @@ const createOrganizationRequestSchema: Schema = {
   additionalProperties: false,
   required: ['name'],
   properties: {
-    name: {type: 'string', minLength: 2, maxLength: 100},
+    // The schema counts code points too (JSON Schema's string length); the name is checked again after trimming.
+    name: {type: 'string', minLength: ORGANIZATION_NAME_LENGTH.min, maxLength: ORGANIZATION_NAME_LENGTH.max},
     description: {type: 'string'},
     size: {enum: [...ORGANIZATION_SIZES]},
     logoBase64: nonEmptyString,

@@ -1,15 +1,19 @@
 // The one base command: --json envelopes, error → exit code mapping, secrets kept out of every output;
 // PlatformCommand adds the shared flags of commands that call the platform and resolves key and URL.
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+
+import {Command, Errors, Flags, ux} from './core.js'
+import {type ErrorJson, errorJson, type FlagRuleWords, toCodikaError} from './usage-errors.js'
 
 import {CodikaClient, timeoutFromEnv} from '../api/client.js'
 import {type Credentials, loadCredentials} from '../credentials.js'
 import {debugRequested} from '../debug.js'
-import {CodikaError, type ErrorCode, EXIT} from '../errors.js'
-import {paint, plain, printable} from '../output.js'
+import {CodikaError, EXIT, usageError} from '../errors.js'
+import {describeFileError} from '../file-errors.js'
+import {paint, printable} from '../output.js'
 import {openKeyring, type StorageChoice, storageChoice} from '../profiles/keyring.js'
 import {configPath} from '../profiles/paths.js'
-import {describeFileError, ProfileStore} from '../profiles/store.js'
+import {ProfileStore} from '../profiles/store.js'
 import {errorText} from '../screens/errors.js'
 import {expiryWarning} from '../profiles/expiry.js'
 import {registerArgvSecrets} from './logger.js'
@@ -19,24 +23,15 @@ import {userAgent} from '../version.js'
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['flags'] & T['baseFlags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
-/** What a failed command prints with --json. */
-export interface ErrorJson {
-  success: false
-  error: {
-    code: ErrorCode
-    message: string
-    hint?: string
-    status?: number
-    /** The platform's own error code, next action and details, as it gave them. */
-    platformCode?: string
-    nextAction?: string
-    details?: Record<string, unknown>
-  }
-  requestId: string | null
-}
-
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
+  /**
+   * Set on a command whose stray words may be a secret (login): an `Unexpected argument` error then never shows them,
+   * and gives this hint instead.
+   */
+  static secretArgumentsHint?: string
+  /** Our words for the command's dependsOn/exclusive rules, by the flag that has the rule (see usage-errors.ts). */
+  static flagRuleWords?: FlagRuleWords
 
   protected flags!: BaseFlags<T>
   protected args!: BaseArgs<T>
@@ -57,7 +52,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // A rejected command line counts as parsed: else oclif adds an "UnparsedCommand" warning on stderr
     // (under NODE_ENV=development or test) after our error, even with --json.
     const {flags, args} = await this.parse({
-      flags: ctor.flags,
+      // Flags with `options` are checked below, in our words: oclif's own error for them carries no facts to map.
+      flags: withoutOptions(ctor.flags),
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
       args: ctor.args,
@@ -65,6 +61,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }).finally(() => {
       this.parsed = true
     })
+    checkOptions(ctor.flags, flags)
     this.flags = flags as BaseFlags<T>
     this.args = args as BaseArgs<T>
   }
@@ -104,14 +101,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Runs `work` with a spinner on stderr, only on a TTY and never with --json. */
   protected async withSpinner<R>(label: string, work: () => Promise<R>): Promise<R> {
     if (this.jsonEnabled() || !process.stderr.isTTY) return work()
-    const {ux} = await import('@oclif/core')
-    ux.action.start(label)
+    const {action} = ux()
+    action.start(label)
     try {
       const result = await work()
-      ux.action.stop()
+      action.stop()
       return result
     } catch (error) {
-      ux.action.stop('failed')
+      action.stop('failed')
       throw error
     }
   }
@@ -145,29 +142,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exit()
   }
 
+  /** The CodikaError for anything this command threw, with what the command says about its own rules. */
+  protected toCodikaError(err: unknown) {
+    return toCodikaError(err, this.ctor)
+  }
+
   protected override toErrorJson(err: unknown): ErrorJson {
-    const e = toCodikaError(err)
-    return {
-      success: false,
-      error: {
-        code: e.code,
-        message: redact(e.message),
-        ...(e.hint ? {hint: redact(e.hint)} : {}),
-        ...(e.status === undefined ? {} : {status: e.status}),
-        ...(e.platformCode === undefined ? {} : {platformCode: e.platformCode}),
-        ...(e.nextAction === undefined ? {} : {nextAction: redact(e.nextAction)}),
-        ...(e.details === undefined
-          ? {}
-          : {details: JSON.parse(redact(JSON.stringify(e.details))) as Record<string, unknown>}),
-      },
-      requestId: e.requestId ?? null,
-    }
+    return errorJson(this.toCodikaError(err))
   }
 
   override async catch(err: Error & {oclif?: {exit?: number}}): Promise<void> {
     // this.exit() and the help flags end a command through an error that carries its own code.
-    if (err.oclif?.exit === 0 || err.name === 'ExitError') throw err
-    const e = toCodikaError(err)
+    if (err instanceof Errors.ExitError || err.oclif?.exit === 0) throw err
+    const e = this.toCodikaError(err)
     process.exitCode = e.exitCode
     if (this.jsonEnabled()) {
       this.logJson(this.toErrorJson(e))
@@ -201,36 +188,6 @@ function outputUnwritable(error: unknown): CodikaError {
   return new CodikaError('OUTPUT_UNWRITABLE', `Cannot write the output to stdout: ${describeFileError(error)}.`, {
     hint: 'Check where the output goes (a full disk, a closed pipe) and run the command again.',
     cause: error,
-  })
-}
-
-/** Turns anything thrown (our errors, oclif's parse errors, bugs) into a CodikaError with a code and exit code. */
-export function toCodikaError(err: unknown): CodikaError {
-  if (err instanceof CodikaError) return err
-  const e = err as Error & {oclif?: {exit?: number}; parse?: unknown}
-  const message = plain(e?.message ?? String(err))
-    .replace(/\n?See more help with --help\s*$/, '')
-    .trim()
-  if (e?.parse !== undefined || e?.oclif?.exit === 2) {
-    const missing = /Missing required flag ([\w-]+)/.exec(message)
-    if (missing)
-      return new CodikaError('MISSING_FLAG', `Missing required flag --${missing[1]}.`, {
-        exitCode: 2,
-        hint: 'See --help.',
-      })
-    // oclif's wording for a flag with `options` ("Expected --size=x to be one of: a, b") rephrased as ours.
-    const option = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(message)
-    if (option)
-      return new CodikaError('INVALID_FLAG', `--${option[1]} must be one of: ${option[3]} (got "${option[2]}").`, {
-        exitCode: 2,
-      })
-    const flat = message.replace(/^The following errors? occurred:\s*/, '').replace(/\s*\n\s*/g, '; ')
-    const code: ErrorCode = /argument|arg\b|args\b/i.test(flat) ? 'INVALID_ARGUMENT' : 'INVALID_FLAG'
-    return new CodikaError(code, flat, {exitCode: 2, hint: 'See --help.'})
-  }
-  return new CodikaError('INTERNAL_ERROR', message || 'Unexpected error.', {
-    hint: 'Run again with DEBUG=codika* for details.',
-    cause: err,
   })
 }
 
@@ -328,4 +285,27 @@ export const keyStorageFlags = {
   }),
 }
 
-export {EXIT}
+type FlagDefinitions = Interfaces.FlagInput<Record<string, unknown>> | undefined
+
+/** The flag definitions with their `options` lists left out (checkOptions applies them). */
+function withoutOptions<F extends FlagDefinitions>(flags: F): F {
+  if (!flags) return flags
+  return Object.fromEntries(
+    Object.entries(flags).map(([name, flag]) => [name, 'options' in flag ? {...flag, options: undefined} : flag]),
+  ) as F
+}
+
+/** A value outside its flag's `options`: exit 2, in our words. */
+function checkOptions(definitions: FlagDefinitions, values: Record<string, unknown>): void {
+  for (const [name, flag] of Object.entries(definitions ?? {})) {
+    const options = 'options' in flag ? flag.options : undefined
+    const value = values[name]
+    if (!options || value === undefined) continue
+    for (const one of Array.isArray(value) ? value : [value])
+      if (!options.includes(one as string))
+        throw usageError('INVALID_FLAG', `--${name} must be one of: ${options.join(', ')} (got "${String(one)}").`)
+  }
+}
+
+export {EXIT, toCodikaError}
+export type {ErrorJson}

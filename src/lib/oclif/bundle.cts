@@ -1,34 +1,34 @@
-// Start-up (issue 7): runs @oclif/core from dist/oclif-core.cjs, the one-file bundle scripts/build.mjs makes of it,
-// with a V8 code cache, and makes that the process's only @oclif/core. Importing oclif's ~110 separate modules is
-// most of a bare `codika … --help`; one file, compiled from the cache, costs a fraction of it.
+// Start-up (issue 7): @oclif/core from dist/oclif-core.cjs, the one-file bundle scripts/build.mjs makes of it. Importing
+// oclif's ~110 separate modules is most of a bare `codika … --help`; one file costs a fraction of it, and a fraction
+// again when V8 compiles it from a code cache (node:vm's cachedData, the documented way to give V8 one).
 //
 // CommonJS (.cts), like bin/run.js: a help page then never starts Node's ES module loader.
 //
-// "The only one": every module of node_modules/@oclif/core that a package export names is put into Node's module
-// cache, holding the bundle's objects. codika's own modules, oclif's plugins and a plugin importing 'codika' all
-// resolve '@oclif/core' there, so one Config, one Command class and one set of flag helpers serve the process.
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import {createRequire, Module} from 'node:module'
-import {homedir, tmpdir} from 'node:os'
+// Every codika module takes oclif from loadOclif() (lib/oclif/core.ts), so codika's commands, hooks and plugins that
+// import 'codika' share the Config, Command and flag helpers of the oclif that runs them. oclif's own plugins import
+// @oclif/core from node_modules: a second copy when their commands run, which oclif supports (a plugin may bring
+// its own @oclif/core).
+import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync} from 'node:fs'
+import {renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
-import {Script} from 'node:vm'
+import {constants, Script} from 'node:vm'
 
 import type * as OclifCore from '@oclif/core'
 
 type Core = typeof OclifCore
+
+/**
+ * What the bundle exports (scripts/build.mjs): @oclif/core's documented entry points, each initialised on first use.
+ * A help page needs `execute` and `settings` (and the help classes), not the rest of oclif (the command class, the
+ * flag parser, …): those are initialised when a command runs.
+ */
+export interface OclifEntries {
+  core(): Core
+  execute(): typeof import('@oclif/core/execute')
+  settings(): typeof import('@oclif/core/settings')
+  help(): typeof import('@oclif/core/help')
+}
 
 /** What the build writes on the bundle's first line, after `//`. */
 export interface BundleHeader {
@@ -38,24 +38,70 @@ export interface BundleHeader {
   hash: string
 }
 
-/** Node's module cache and search paths: documented only as internals, stable since Node 0.x. */
-const Modules = Module as unknown as {
-  _cache: Record<string, InstanceType<typeof Module> | undefined>
-  _nodeModulePaths(from: string): string[]
-  new (id: string, parent?: unknown): InstanceType<typeof Module>
-}
+/**
+ * How the bundle is compiled. `cached`: by node:vm, from a V8 code cache. Code compiled that way cannot import an ES
+ * module on Node 20 once it comes from the cache (the import callback is lost: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
+ * and does so with an ExperimentalWarning on Node 24 (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER), so bin/run.js
+ * asks for it only where oclif imports none: a help page, with no plugin installed (helpMayUseCodeCache). `plain`: by
+ * require(), like any other module.
+ */
+export type LoadMode = 'cached' | 'plain'
+
+/** `cached` needs the folder of the code cache (lib/xdg.cts, cacheDir()). */
+export type LoadOptions = {mode: 'cached'; cacheDir: string} | {mode: 'plain'}
 
 const BUNDLE = join(__dirname, '..', '..', 'oclif-core.cjs')
-/** The name under which the bundle reaches the dynamic import() calls of oclif (see scripts/build.mjs). */
-export const IMPORT_PARAMETER = '__codikaImport'
+
+let loaded: {entries: OclifEntries; mode: LoadMode | 'node_modules'} | undefined
 
 /**
- * @oclif/core, from the bundle when there is one that matches the installed @oclif/core, else from node_modules
- * (a build without the bundle, or node_modules changed since the build).
+ * @oclif/core's entry points, from the bundle when there is one that matches the installed @oclif/core, else from
+ * node_modules (a build without the bundle, node_modules changed since the build, or the TypeScript sources run by
+ * bin/dev.js). The first call decides; every later one returns the same copy, whatever mode it asks for.
  */
+export function oclifEntries(options: LoadOptions = {mode: 'plain'}): OclifEntries {
+  loaded ??= loadBundle(options) ?? {entries: fromNodeModules, mode: 'node_modules'}
+  return loaded.entries
+}
+
+/** All of @oclif/core (the same copy as oclifEntries()). */
 export function loadOclif(): Core {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only without a usable bundle, and only then
-  return loadBundle() ?? (require('@oclif/core') as Core)
+  return oclifEntries().core()
+}
+
+/** Where the running oclif came from: the bundle (compiled from the code cache, or by require()), or node_modules. */
+export function oclifSource(): LoadMode | 'node_modules' | undefined {
+  return loaded?.mode
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- only without a usable bundle, and only then */
+const fromNodeModules: OclifEntries = {
+  core: () => require('@oclif/core') as Core,
+  execute: () => require('@oclif/core/execute') as ReturnType<OclifEntries['execute']>,
+  settings: () => require('@oclif/core/settings') as ReturnType<OclifEntries['settings']>,
+  help: () => require('@oclif/core/help') as ReturnType<OclifEntries['help']>,
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * May a help page run oclif from the code cache? Only when no plugin is installed or linked besides oclif's own
+ * (whose hooks and help import nothing on a help page): a plugin's `init` hook or a command with dynamic help would
+ * import an ES module, which code compiled from a code cache cannot do on Node 20 (and does with a warning on 24).
+ * `userPlugins` is the file where oclif keeps them (`<data folder>/package.json`); anything unexpected there says no.
+ */
+export function helpMayUseCodeCache(userPlugins: string): boolean {
+  let text: string
+  try {
+    text = readFileSync(userPlugins, 'utf8')
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+  try {
+    const pjson = JSON.parse(text) as {oclif?: {plugins?: unknown[]}; dependencies?: Record<string, string>}
+    return (pjson.oclif?.plugins ?? []).length === 0 && Object.keys(pjson.dependencies ?? {}).length === 0
+  } catch {
+    return false
+  }
 }
 
 export function readHeader(source: string): BundleHeader | undefined {
@@ -68,7 +114,7 @@ export function readHeader(source: string): BundleHeader | undefined {
   }
 }
 
-function loadBundle(file = BUNDLE): Core | undefined {
+function loadBundle(options: LoadOptions, file = BUNDLE): {entries: OclifEntries; mode: LoadMode} | undefined {
   let source: string
   try {
     // The build writes it in ASCII: Latin-1 reads it the fastest, into a one-byte string.
@@ -77,69 +123,48 @@ function loadBundle(file = BUNDLE): Core | undefined {
     return undefined
   }
   const header = readHeader(source)
-  if (!header) return undefined
-  const core = installedCore(file)
-  if (!core) return undefined
-  const coreMain = join(core.root, 'lib', 'index.js')
-  // Already loaded from node_modules (not through bin/run.js): that copy stays the only one.
-  const loaded = Modules._cache[coreMain]
-  if (loaded?.loaded) return loaded.exports as Core
-  if (core.version !== header.core) return undefined
-
-  const cacheFile = codeCacheFile(header)
-  const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile)
-  // Node's own CommonJS wrapper, plus the import() oclif loads ES module commands and plugins with: code compiled
-  // by node:vm cannot call import() itself on Node 20.
-  const wrapper = `(function (exports, require, module, __filename, __dirname, ${IMPORT_PARAMETER}) {${source}\n})`
-  const script = new Script(wrapper, {filename: file, cachedData})
-  const bundle = new Modules(file)
-  bundle.filename = file
-  bundle.paths = Modules._nodeModulePaths(dirname(file))
-  // The code runs as if it were node_modules/@oclif/core/lib/index.js: oclif finds its package.json beside it and
-  // resolves its optional dependencies (typescript, tsx, ts-node) from there.
-  const run = script.runInThisContext() as (...args: unknown[]) => void
-  run.call(bundle.exports, bundle.exports, createRequire(coreMain), bundle, coreMain, dirname(coreMain), dynamicImport)
-  bundle.loaded = true
-  Modules._cache[file] = bundle
-
-  const modules = (bundle.exports as {modules: Record<string, unknown>}).modules
-  for (const [relative, exports] of Object.entries(modules)) {
-    const path = join(core.root, relative)
-    const seeded = new Modules(path)
-    seeded.filename = path
-    seeded.paths = Modules._nodeModulePaths(dirname(path))
-    seeded.exports = exports
-    seeded.loaded = true
-    Modules._cache[path] = seeded
+  const installed = header && installedCore(file)
+  if (!header || !installed || installed.version !== header.core) return undefined
+  if (options.mode === 'plain') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- our own build output, loaded like any module
+    return {entries: require(file) as OclifEntries, mode: 'plain'}
   }
 
-  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+  const cacheFile = codeCacheFile(header, options.cacheDir)
+  const cachedData = readCodeCache(cacheFile)
+  // Node's own CommonJS wrapper, around our own build output.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  })
+  const module = {exports: {} as unknown}
+  // require() as from node_modules/@oclif/core/lib/index.js: oclif resolves its optional dependencies (typescript,
+  // tsx, ts-node) from there, as it does unbundled.
+  const run = script.runInThisContext() as (...args: unknown[]) => void
+  run.call(module.exports, module.exports, createRequire(installed.main), module, file, dirname(file))
+
+  if (cachedData === undefined || script.cachedDataRejected) {
     // At exit, so that the cache also holds the functions this run compiled, not only the top level.
     process.once('exit', () => writeCodeCache(cacheFile, () => script.createCachedData()))
   }
-  return modules['lib/index.js'] as Core
+  return {entries: module.exports as OclifEntries, mode: 'cached'}
 }
 
 /**
- * The folder of @oclif/core as Node's resolution finds it from the bundle (a real path: Node's module cache is keyed
- * by real paths), and its version. npm installs it in codika's own node_modules: that is looked at first, without
- * the search, which costs more than the rest of this.
+ * The main file of @oclif/core as Node's resolution finds it from the bundle, and its version. npm installs it in
+ * codika's own node_modules: that is looked at first, without the search, which costs more than the rest of this.
  */
-function installedCore(bundle: string): {root: string; version: string} | undefined {
-  let pjson: string
+function installedCore(bundle: string): {main: string; version: string} | undefined {
   try {
-    pjson = join(dirname(bundle), '..', 'node_modules', '@oclif', 'core', 'package.json')
+    let pjson = join(dirname(bundle), '..', 'node_modules', '@oclif', 'core', 'package.json')
     // Resolution from dist/ would look in dist/node_modules first: never there in a build.
     if (!existsSync(pjson)) pjson = createRequire(bundle).resolve('@oclif/core/package.json')
     const {version} = JSON.parse(readFileSync(pjson, 'utf8')) as {version: string}
-    return {root: realpathSync(dirname(pjson)), version}
+    return {main: join(dirname(pjson), 'lib', 'index.js'), version}
   } catch {
     return undefined
   }
-}
-
-function dynamicImport(specifier: string): Promise<unknown> {
-  return import(specifier)
 }
 
 // ---- The code cache --------------------------------------------------------------------------------------------
@@ -147,25 +172,12 @@ function dynamicImport(specifier: string): Promise<unknown> {
 // so a cache is only ever offered to the exact code it was made from. Nothing here throws or prints: a cache that
 // cannot be read or written only means compiling the bundle as if there were none.
 
-/** The folder oclif gives codika's caches (`Config#cacheDir`), where the completion cache lives too. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
-  if (env.CODIKA_CACHE_DIR) return env.CODIKA_CACHE_DIR
-  const home = env.HOME || homedir() || tmpdir()
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'codika')
-  return join(env.XDG_CACHE_HOME || (platform === 'win32' && env.LOCALAPPDATA) || join(home, '.cache'), 'codika')
-}
-
 const CACHE_PREFIX = 'oclif-core-'
 /** Cache files kept in the folder, this one included. */
 const KEPT_CACHES = 4
 
-function codeCacheFile(header: BundleHeader): string | undefined {
-  try {
-    const name = `${CACHE_PREFIX}${header.hash}-node${process.versions.node}-${process.arch}.bin`
-    return join(cacheDir(), 'code-cache', name)
-  } catch {
-    return undefined
-  }
+function codeCacheFile(header: BundleHeader, cacheDir: string): string {
+  return join(cacheDir, 'code-cache', `${CACHE_PREFIX}${header.hash}-node${process.versions.node}-${process.arch}.bin`)
 }
 
 function readCodeCache(file: string): Buffer | undefined {

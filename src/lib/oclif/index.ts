@@ -1,4 +1,4 @@
 // The door of the oclif corner: what commands, hooks and plugins take from @oclif/core. Only modules under
 // src/lib/oclif/ import oclif itself (eslint.config.js enforces it), so an oclif upgrade touches this folder alone.
-export {Args, Flags} from '@oclif/core'
+export {Args, Flags} from './core.js'
 export type {Hook, Interfaces} from '@oclif/core'

@@ -1,10 +1,11 @@
-// `codika login`: checking what the user gave, turning a verified key into a profile, and saving it under the lock.
-import {ENDPOINTS, keyTypeOf, PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../api/contract.js'
+// `codika login`: checking what the user gave, turning a verified key into a profile, and saving it under the lock;
+// and the whole protocol (check, verify, plan, confirm, save) behind one call, for login and whatever else saves a key.
+import {ENDPOINTS, keyPrefixOf, keyTypeOf, PRODUCTION_BASE_URL, type VerifyApiKeyData} from '../api/contract.js'
 import {keyHeaderProblem} from '../api/transport-rules.js'
 import {parseBaseUrl} from '../credentials.js'
 import {usageError} from '../errors.js'
 import {profileBaseUrl} from '../organization-keys.js'
-import {maskKey} from '../redact.js'
+import {maskKey, registerSecret} from '../redact.js'
 import {slugify, uniqueName} from './names.js'
 import type {ProfileStore} from './store.js'
 import {keyIdentity, type Profile, profileMask, type ProfileFile} from './types.js'
@@ -70,8 +71,8 @@ export function loginProfile(apiKey: string, baseUrl: string, verified: VerifyAp
     type: verified?.type ?? typeFromPrefix(apiKey),
     baseUrl: profileBaseUrl(baseUrl, ENDPOINTS.verifyApiKey),
   }
-  if (!verified) return {...base, keyPrefix: apiKey.slice(0, 12)}
-  const profile: Profile = {...base, keyPrefix: verified.keyPrefix ?? apiKey.slice(0, 12)}
+  if (!verified) return {...base, keyPrefix: keyPrefixOf(apiKey)}
+  const profile: Profile = {...base, keyPrefix: verified.keyPrefix ?? keyPrefixOf(apiKey)}
   for (const field of ['keyName', 'organizationId', 'organizationName', 'scopes', 'createdAt'] as const)
     if (verified[field] !== undefined) (profile as Record<string, unknown>)[field] = verified[field]
   // A key that no longer expires must stop being warned about.
@@ -160,13 +161,109 @@ export async function saveLogin(
     async (file) => {
       const plan = await planLoginNow(store, file, profile.apiKey!, name, profile)
       if (plan.action === 'replaced' && !mayReplace(plan)) throw replaceRefused(plan, false)
-      // A refresh keeps what only the file knows (fields of the established client, a keyId from create-key, the
-      // reference to the key's entry, which the store keeps when it holds this same key).
-      // Fields left undefined are dropped by the store when it writes.
-      file.profiles[plan.name] = plan.action === 'refreshed' ? {...plan.existing, ...profile} : profile
-      file.activeProfile = plan.name
-      return plan
+      return storePlanned(file, plan, profile)
     },
     {saves: (plan) => [plan.name]},
   )
+}
+
+/** Writes the planned profile into the file and makes it active (inside store.update). */
+function storePlanned<P extends LoginPlan>(file: ProfileFile, plan: P, profile: Profile): P {
+  // A refresh keeps what only the file knows (fields of the established client, a keyId from create-key, the
+  // reference to the key's entry, which the store keeps when it holds this same key).
+  // Fields left undefined are dropped by the store when it writes.
+  file.profiles[plan.name] = plan.action === 'refreshed' ? {...plan.existing, ...profile} : profile
+  file.activeProfile = plan.name
+  return plan
+}
+
+/**
+ * What to do when the profile a key would be saved as holds another key: `refuse` (PROFILE_EXISTS, exit 2, nothing
+ * sent or saved when that is known up front), `replace` (--force), `rename` (a free name instead, `sandbox-2`), or
+ * `ask` (a terminal's yes/no; no keeps the profile and refuses).
+ */
+export type ClashPolicy =
+  | {kind: 'refuse'}
+  | {kind: 'replace'}
+  | {kind: 'rename'}
+  | {kind: 'ask'; confirm: (plan: LoginPlan) => Promise<boolean>}
+
+/** The outcome of saving a key: the plan carried out, and the name first chosen when another had to be taken. */
+export interface SavedKey extends LoginPlan {
+  renamedFrom?: string
+}
+
+/**
+ * Saves `profile` under `name` (or the name planLogin derives) and makes it active, under the lock, following
+ * `onClash` for a profile of that name holding another key. A profile is never replaced without the policy's
+ * consent; a derived name is always free (planLogin never replaces).
+ */
+export async function saveKeyProfile(
+  store: ProfileStore,
+  profile: Profile,
+  name: string | undefined,
+  onClash: ClashPolicy,
+): Promise<SavedKey> {
+  const apiKey = profile.apiKey!
+  // The holder confirmed at the question, by the identity of its key (which may be an entry of the credential store).
+  let confirmed: string | undefined
+  if (onClash.kind === 'ask') {
+    // Asked outside the lock: a question may wait on the user for as long as they like.
+    const planned = await planLoginNow(store, store.read(), apiKey, name, profile)
+    if (planned.action === 'replaced') {
+      if (!(await onClash.confirm(planned))) throw replaceRefused(planned, true)
+      confirmed = keyIdentity(planned.existing)
+    }
+  }
+  return store.update(
+    async (file) => {
+      let plan: SavedKey = await planLoginNow(store, file, apiKey, name, profile)
+      if (plan.action === 'replaced' && onClash.kind === 'rename') {
+        const taken = (n: string) => Object.hasOwn(file.profiles, n)
+        plan = {name: uniqueName(plan.name, taken), action: 'created', renamedFrom: plan.name}
+      }
+      if (plan.action === 'replaced' && onClash.kind !== 'replace' && !sameHolder(plan, confirmed))
+        throw replaceRefused(plan, false)
+      return storePlanned(file, plan, profile)
+    },
+    {saves: (plan) => [plan.name]},
+  )
+}
+
+export interface LoginRequest {
+  store: ProfileStore
+  /** The key as given, and where it came from (`--api-key`, `the input`), for the messages about it. */
+  key: {value: string; from: string}
+  /** Where to verify it and what the profile points at (loginBaseUrl). */
+  baseUrl: string
+  /** --name (checked with checkProfileName), else a name derived from what the platform says. */
+  name?: string
+  /** Asks the platform what the key is; undefined saves it unverified (--skip-verify). */
+  verify?: (apiKey: string, baseUrl: string) => Promise<{data: VerifyApiKeyData; requestId: string}>
+  onClash: ClashPolicy
+}
+
+export interface LoginResult {
+  apiKey: string
+  profile: Profile
+  saved: SavedKey
+  verified?: {data: VerifyApiKeyData; requestId: string}
+}
+
+/**
+ * `codika login`'s protocol: check the key, refuse up front a replace that nobody may consent to (before anything is
+ * sent), verify it with the platform, turn the answer into a profile, and save it (saveKeyProfile).
+ */
+export async function loginWithKey(request: LoginRequest): Promise<LoginResult> {
+  const {store, baseUrl, name, onClash} = request
+  const apiKey = checkKey(request.key.value, request.key.from)
+  registerSecret(apiKey)
+  if (name !== undefined && onClash.kind === 'refuse') {
+    const early = await planLoginNow(store, store.read(), apiKey, name)
+    if (early.action === 'replaced') throw replaceRefused(early, false)
+  }
+  const verified = request.verify ? await request.verify(apiKey, baseUrl) : undefined
+  const profile = loginProfile(apiKey, baseUrl, verified?.data)
+  const saved = await saveKeyProfile(store, profile, name, onClash)
+  return {apiKey, profile, saved, verified}
 }

@@ -1,9 +1,9 @@
 // Switching, removing and securing profiles, with the active-profile rules, under the store's lock.
-import {usageError} from '../errors.js'
 import type {KeyLocation} from './keyring.js'
 import type {ProfileStore} from './store.js'
 import {keyOnlyIn, type ProfileFile} from './types.js'
-import {profileNotFound, profileView, type ProfileView} from './views.js'
+import {keyInUseIsNoProfile, noActiveProfile, profileNotFound} from './errors.js'
+import {profileView, type ProfileView} from './views.js'
 
 export interface UseResult {
   success: true
@@ -113,27 +113,14 @@ function targetOf(
   env: NodeJS.ProcessEnv,
 ): {target: string; chosenBy?: RemoveResult['chosenBy']} {
   if (name !== undefined) return {target: assertExists(file, name)}
-  const known = Object.keys(file.profiles).sort()
-  const listed = known.length > 0 ? ` (known profiles: ${known.join(', ')})` : ''
-  if (env.CODIKA_API_KEY?.trim())
-    throw usageError(
-      'PROFILE_NOT_FOUND',
-      'CODIKA_API_KEY is set: the key in use in this shell is not a profile, so there is none to log out of.',
-      `Unset CODIKA_API_KEY to stop using that key, or name the profile to remove: codika logout NAME${listed}.`,
-    )
+  if (env.CODIKA_API_KEY?.trim()) throw keyInUseIsNoProfile(file)
   const named = env.CODIKA_PROFILE?.trim()
   if (named) {
     if (!Object.hasOwn(file.profiles, named)) throw profileNotFound(named, file)
     return {target: named, chosenBy: 'CODIKA_PROFILE'}
   }
   if (file.activeProfile) return {target: file.activeProfile, chosenBy: 'active'}
-  throw usageError(
-    'PROFILE_NOT_FOUND',
-    'There is no active profile to log out of.',
-    known.length > 0
-      ? `Name one: codika logout NAME (known profiles: ${known.join(', ')}).`
-      : 'There are no profiles at all.',
-  )
+  throw noActiveProfile(file, 'to log out of', 'codika logout NAME')
 }
 
 function assertExists(file: ProfileFile, name: string): string {

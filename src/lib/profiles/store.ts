@@ -18,6 +18,7 @@ import {dirname} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CodikaError} from '../errors.js'
+import {describeFileError} from '../file-errors.js'
 import {maskKey} from '../redact.js'
 import {
   isKeyringRef,
@@ -498,14 +499,4 @@ function unwritable(path: string, error: unknown): CodikaError {
   return new CodikaError('CONFIG_UNWRITABLE', `Cannot write the profile file ${path}: ${describeFileError(error)}`, {
     hint: `Check that its folder is writable by you.`,
   })
-}
-
-/** What a file system error means, in words (the errno code when there are none). */
-export function describeFileError(error: unknown): string {
-  const e = error as NodeJS.ErrnoException
-  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied'
-  if (e.code === 'ENOSPC') return 'no space left on the device'
-  if (e.code === 'EROFS') return 'read-only file system'
-  if (e.code === 'ENOTDIR') return 'a parent path is not a folder'
-  return e.code ?? e.message ?? String(error)
 }

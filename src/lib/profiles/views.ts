@@ -1,8 +1,8 @@
 // What profiles look like without their raw keys: the views `profile list|show|use` and `whoami` return (and print
 // with --json), the [env] row of CODIKA_API_KEY, and the lookups by name.
 import {keyTypeOf, PRODUCTION_BASE_URL} from '../api/contract.js'
-import {type CodikaError, usageError} from '../errors.js'
 import {maskKey, redact} from '../redact.js'
+import {noActiveProfile, profileNotFound} from './errors.js'
 import {type ExpiryStatus, expiryOf} from './expiry.js'
 import type {KeyLocation} from './keyring.js'
 import {keyLocation, type Profile, type ProfileFile, profileMask} from './types.js'
@@ -116,16 +116,6 @@ export function envCredentialsView(env: NodeJS.ProcessEnv = process.env): EnvCre
   } satisfies EnvCredentialsView)
 }
 
-/** An unknown profile name: exit 2, with the names that do exist. */
-export function profileNotFound(name: string, file: ProfileFile): CodikaError {
-  const known = Object.keys(file.profiles).sort()
-  return usageError(
-    'PROFILE_NOT_FOUND',
-    `No profile named "${name}".`,
-    known.length > 0 ? `Known profiles: ${known.join(', ')}.` : 'There are no profiles yet: run `codika login`.',
-  )
-}
-
 export interface ProfileList {
   success: true
   activeProfile: string | null
@@ -164,13 +154,7 @@ export function showProfile(
 ): ShowResult {
   const target = name ?? (env.CODIKA_PROFILE?.trim() || file.activeProfile)
   if (!target)
-    throw usageError(
-      'PROFILE_NOT_FOUND',
-      'There is no active profile to show.',
-      Object.keys(file.profiles).length > 0
-        ? 'Name one: codika profile show NAME, or pick one with codika profile use NAME.'
-        : 'Run `codika login` to add one.',
-    )
+    throw noActiveProfile(file, 'to show', 'codika profile show NAME, or pick one with codika profile use NAME')
   const profile = file.profiles[target]
   if (!Object.hasOwn(file.profiles, target)) throw profileNotFound(target, file)
   const other = otherFields(profile)

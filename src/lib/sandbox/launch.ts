@@ -8,24 +8,12 @@ import {SEEDED_ACCOUNTS, type SeededSandbox} from '../../sandbox/seed.js'
 import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from '../../sandbox/server.js'
 import {FETCH_BLOCKED_PORTS} from '../api/transport-rules.js'
 import {CodikaError, usageError} from '../errors.js'
+import {describeFileError, isDescribedFileError} from '../file-errors.js'
 import {configPath} from '../profiles/paths.js'
 import type {ProfileStore} from '../profiles/store.js'
 import {defaultDataFile} from './paths.js'
 
 export const SANDBOX_PROFILE = 'sandbox'
-
-// What the file system answers when the data file or its folder cannot be created, opened or written, in words.
-const FILE_ERRORS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a part of its path is a file, not a folder',
-  EEXIST: 'a part of its path is a file, not a folder',
-  EISDIR: 'it is a folder',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'the path is too long',
-  ELOOP: 'too many symbolic links in its path',
-}
 
 export {defaultDataFile} from './paths.js'
 
@@ -47,11 +35,11 @@ export async function launchSandbox(launch: LaunchOptions): Promise<Sandbox> {
   } catch (error) {
     const e = error as NodeJS.ErrnoException
     // Only errors that name a path: an EACCES from listen() is about the port, not the file.
-    if (e.path && e.code && Object.hasOwn(FILE_ERRORS, e.code)) {
+    if (e.path && isDescribedFileError(e)) {
       const file = options.dataFile
       throw new CodikaError(
         'SANDBOX_ERROR',
-        `Cannot use the data file ${file}: ${FILE_ERRORS[e.code]} (${e.code}, ${e.syscall} ${e.path}).`,
+        `Cannot use the data file ${file}: ${describeFileError(e)} (${e.code}, ${e.syscall} ${e.path}).`,
         {
           hint: 'Choose another file with --data.',
         },

@@ -33,6 +33,13 @@ const cases: Case[] = [
   {name: 'missing --organization-id', args: [...NAME, ...SCOPES], code: 'MISSING_FLAG', message: /--organization-id/},
   {name: 'missing --name', args: [...ORG_FLAG, ...SCOPES], code: 'MISSING_FLAG', message: /--name/},
   {name: 'missing --scopes', args: [...ORG_FLAG, ...NAME], code: 'MISSING_FLAG', message: /--scopes/},
+  // Issue 10: every missing required flag at once, not only the first.
+  {
+    name: 'no flags at all',
+    args: [],
+    code: 'MISSING_FLAG',
+    message: /(?:^|Error: )Missing required flags --organization-id, --name, --scopes\.$/m,
+  },
   {name: 'empty --name', args: [...ORG_FLAG, '--name', '', ...SCOPES], code: 'INVALID_FLAG', message: /--name/},
   {
     name: 'blank --name',
@@ -63,8 +70,9 @@ const cases: Case[] = [
     name: 'an unknown scope',
     args: [...ORG_FLAG, ...NAME, '--scopes', 'deploy:use-case,workflow:trigger'],
     code: 'UNKNOWN_SCOPE',
+    // Checked by the flag's own parse(): our words only, not oclif's "Parsing --scopes" around them.
     message:
-      /Unknown scope "workflow:trigger".*"workflows:trigger".*deploy:use-case, projects:create, .*api-keys:manage/,
+      /(?:^|Error: )Unknown scope "workflow:trigger".*"workflows:trigger".*deploy:use-case, projects:create, .*api-keys:manage\.$/m,
   },
   {
     name: 'a personal-only scope',
@@ -76,7 +84,14 @@ const cases: Case[] = [
     name: `--expires-in-days ${JSON.stringify(days)}`,
     args: [...ORG_FLAG, ...NAME, ...SCOPES, `--expires-in-days=${days}`],
     code: 'INVALID_FLAG',
-    message: /--expires-in-days/,
+    message: /(?:^|Error: )--expires-in-days must be (a whole number|at least 1)/,
+  })),
+  // Issue 10: beyond what a number holds exactly, the value is too large, not "at least 1".
+  ...['9007199254740993', '99999999999999999999'].map((days) => ({
+    name: `--expires-in-days ${days}`,
+    args: [...ORG_FLAG, ...NAME, ...SCOPES, '--expires-in-days', days],
+    code: 'INVALID_FLAG',
+    message: /(?:^|Error: )--expires-in-days is too large/,
   })),
   {
     name: '--api-url notaurl',

@@ -7,6 +7,7 @@ import {after, before, describe, it} from 'node:test'
 import {fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
 import {configFile, ROOT, runCli, tempHomes} from '../../helpers/cli.js'
 import {createdKey, type FakePlatform, json, startFakePlatform} from '../../helpers/fake-platform.js'
+import {runInPty} from '../../helpers/pty.js'
 
 const ORG = 'xwk9CcT440Vupa8soIhY'
 const CALLER = 'ckp_CallerKey0123456789abcdef'
@@ -82,7 +83,7 @@ describe('create-key: the happy path', () => {
         '',
       ].join('\n'),
     )
-    assert.ok(!result.stdout.includes('\u001B['), 'no colour when stdout is not a terminal')
+    // (The exact text above has no colour: stdout is not a terminal. The control, on one, is the test below.)
 
     const path = configFile(h)
     assert.equal(mode(path), 0o600)
@@ -104,6 +105,21 @@ describe('create-key: the happy path', () => {
       },
     })
     assert.deepEqual(readdirSync(dirname(path)), ['config.json'], 'no temporary or lock file left behind')
+  })
+
+  it('on a terminal the same page is coloured (so the plain page above is a choice the CLI made)', async () => {
+    const result = await runInPty(home(), [
+      ...ARGS,
+      '--api-key',
+      CALLER,
+      '--api-url',
+      platform.route('tty'),
+      '--no-save',
+    ])
+    assert.equal(result.code, 0, result.screen)
+    // Green: ESC [ 32 m before the heading.
+    assert.ok(result.screen.includes('\u001B[32m✓ Organization API Key Created Successfully'), result.screen)
+    assert.ok(result.screen.includes(NEW_KEY))
   })
 
   it('sends --description and --expires-in-days (as an integer), and keeps the expiry', async () => {

@@ -19,6 +19,7 @@ import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
 import {errorEnvelope, type FakePlatform, okEnvelope, startFakePlatform} from '../../helpers/fake-platform.js'
 import {jpegImage, pngImage, webpImage} from '../../helpers/images.js'
 import {startTestSandbox, type TestSandbox} from '../../sandbox/helpers.js'
+import {getLogo} from '../../helpers/sandbox-store.js'
 
 const CALLER = 'ckp_CallerKey0123456789abcdef'
 const N8N_KEY = 'n8n_api_0123456789SECRETabcdef'
@@ -436,7 +437,7 @@ describe('create against the sandbox: every flag, then the owner creates a key f
             createdAt: undefined,
           },
         )
-        assert.deepEqual(store.getLogo(organizationId!), png)
+        assert.deepEqual(getLogo(store, organizationId!), png)
         assert.equal(store.roleOf(organizationId!, owner.personId), 'owner')
       } finally {
         store.close()

@@ -1,36 +1,31 @@
 // The loader of the oclif bundle: where its code cache goes (oclif's own cache folder) and how it reads the header
 // the build writes. What it loads and the cache at work are tested on the built CLI, in test/bench/startup.test.ts.
 import assert from 'node:assert/strict'
+import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {cacheDir, readHeader} from '../../../src/lib/oclif/bundle.cjs'
+import {readHeader} from '../../../src/lib/oclif/bundle.cjs'
+import {cacheDir} from '../../../src/lib/xdg.cjs'
 
-describe('oclif bundle: the cache folder, as oclif computes Config#cacheDir', () => {
-  const home = join('/home', 'jane')
-
+describe('oclif bundle: the cache folder (handed to oclif as its Config#cacheDir)', () => {
   it('CODIKA_CACHE_DIR first, on every platform', () => {
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
-      assert.equal(cacheDir({HOME: home, XDG_CACHE_HOME: '/xdg', CODIKA_CACHE_DIR: '/mine'}, platform), '/mine')
+      assert.equal(cacheDir({XDG_CACHE_HOME: '/xdg', CODIKA_CACHE_DIR: '/mine'}, platform), '/mine')
     }
   })
 
-  it('Linux: $XDG_CACHE_HOME/codika, else ~/.cache/codika', () => {
-    assert.equal(cacheDir({HOME: home, XDG_CACHE_HOME: '/xdg'}, 'linux'), join('/xdg', 'codika'))
-    assert.equal(cacheDir({HOME: home}, 'linux'), join(home, '.cache', 'codika'))
-    assert.equal(cacheDir({HOME: home, XDG_CACHE_HOME: ''}, 'linux'), join(home, '.cache', 'codika'))
+  it('else <XDG cache home>/codika: $XDG_CACHE_HOME when it is an absolute path, else ~/.cache', () => {
+    assert.equal(cacheDir({XDG_CACHE_HOME: '/xdg'}, 'linux'), join('/xdg', 'codika'))
+    assert.equal(cacheDir({}, 'linux'), join(homedir(), '.cache', 'codika'))
+    assert.equal(cacheDir({XDG_CACHE_HOME: ''}, 'linux'), join(homedir(), '.cache', 'codika'))
+    // The XDG rule (lib/xdg.cts): a relative path is ignored.
+    assert.equal(cacheDir({XDG_CACHE_HOME: 'relative/cache'}, 'linux'), join(homedir(), '.cache', 'codika'))
+    assert.equal(cacheDir({XDG_CACHE_HOME: '/xdg'}, 'win32'), join('/xdg', 'codika'))
   })
 
   it('macOS: ~/Library/Caches/codika, whatever XDG_CACHE_HOME says (as oclif)', () => {
-    assert.equal(cacheDir({HOME: home, XDG_CACHE_HOME: '/xdg'}, 'darwin'), join(home, 'Library', 'Caches', 'codika'))
-  })
-
-  it('Windows: %LOCALAPPDATA%\\codika unless XDG_CACHE_HOME is set', () => {
-    assert.equal(cacheDir({HOME: home, LOCALAPPDATA: 'C:\\Local'}, 'win32'), join('C:\\Local', 'codika'))
-    assert.equal(
-      cacheDir({HOME: home, LOCALAPPDATA: 'C:\\Local', XDG_CACHE_HOME: '/xdg'}, 'win32'),
-      join('/xdg', 'codika'),
-    )
+    assert.equal(cacheDir({XDG_CACHE_HOME: '/xdg'}, 'darwin'), join(homedir(), 'Library', 'Caches', 'codika'))
   })
 })
 

@@ -1,0 +1,10 @@
+// codika's own flag types: oclif parses them with codika's checks (lib/organization-keys.ts), whose errors keep
+// their code, words and exit code (lib/errors.ts, lib/oclif/usage-errors.ts).
+import {parseExpiresInDays, parseScopes} from '../organization-keys.js'
+import {Flags} from './core.js'
+
+/** A comma-separated list of organization scopes: trimmed, de-duplicated, each a known one. */
+export const scopesFlag = Flags.custom<string[]>({parse: async (input) => parseScopes(input)})
+
+/** A whole number of days, at least 1. */
+export const daysFlag = Flags.custom<number>({parse: async (input) => parseExpiresInDays(input)})
