@@ -25,6 +25,7 @@ import {uniqueName} from './profiles/names.js'
 import type {ProfileStore} from './profiles/store.js'
 import {type Profile, type ProfileFile, profileMask} from './profiles/types.js'
 import {maskKey, registerSecret} from './redact.js'
+import {sentence} from './output.js'
 import {userAgent} from './version.js'
 
 export type AuthCommand = 'signup-request' | 'signup-complete' | 'login-request' | 'login-complete'
@@ -384,5 +385,5 @@ export async function saveMintedKey(
 }
 
 function notSaved(error: unknown): string {
-  return `The key was minted but could not be saved as a profile: ${(error as Error).message} It is printed below this once; save it now, it cannot be shown again.`
+  return `The key was minted but could not be saved as a profile: ${sentence((error as Error).message)} It is printed below this once; save it now, it cannot be shown again.`
 }

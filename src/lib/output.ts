@@ -71,3 +71,9 @@ export function shortDate(iso: string | undefined): string | undefined {
   dateFormat ??= new Intl.DateTimeFormat('en-US')
   return dateFormat.format(date)
 }
+
+/** A message as a sentence of a longer text: ending with a full stop (or its own ?/!) before the next one starts. */
+export function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}

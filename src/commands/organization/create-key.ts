@@ -9,6 +9,7 @@ import {
   recoverCreatedKey,
   saveOrganizationKey,
 } from '../../lib/organization-keys.js'
+import {sentence} from '../../lib/output.js'
 import {createdKeyText} from '../../lib/screens/organization.js'
 import {scopeHelpTable} from '../../lib/scopes.js'
 
@@ -79,7 +80,7 @@ ${scopeHelpTable()}`
         })
       } catch (error) {
         this.warn(
-          `The key was created but could not be saved as a profile: ${(error as Error).message} Copy the key now; it cannot be shown again.`,
+          `The key was created but could not be saved as a profile: ${sentence((error as Error).message)} Copy the key now; it cannot be shown again.`,
         )
       }
     }

@@ -4,9 +4,11 @@ import {
   chmodSync,
   closeSync,
   fsyncSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -76,12 +78,18 @@ export class ProfileStore {
     try {
       text = readFileSync(this.path, 'utf8')
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyProfileFile()
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return emptyProfileFile()
       throw new CodikaError(
         'CONFIG_UNREADABLE',
-        `Cannot read the profile file ${this.path}: ${describeFileError(error)}`,
+        `Cannot read the profile file ${this.path}: ${describeFileError(error)}.`,
         {
-          hint: `Check the file's permissions (it should belong to you, mode 0600).`,
+          hint:
+            code === 'EISDIR'
+              ? `Move the folder aside (mv "${this.path}" "${this.path}.folder"): codika keeps its profiles in a file there.`
+              : code === 'EACCES' || code === 'EPERM'
+                ? `Check the file's permissions (it should belong to you, mode 0600).`
+                : undefined,
         },
       )
     }
@@ -291,11 +299,13 @@ export class ProfileStore {
     }
   }
 
+  /** The folder at 0700, or tighter when the user made it so (0500 stays 0500: looser modes only are fixed). */
   private ensureFolder(): void {
     const dir = dirname(this.path)
     try {
       mkdirSync(dir, {recursive: true, mode: 0o700})
-      chmodSync(dir, 0o700)
+      const mode = statSync(dir).mode & 0o777
+      if (mode & 0o077) chmodSync(dir, mode & 0o700)
     } catch (error) {
       throw unwritable(this.path, error)
     }
@@ -337,19 +347,27 @@ export class ProfileStore {
     }
   }
 
+  /**
+   * The new text, atomically: a temporary file beside the file, flushed, renamed over it. A symbolic link is written
+   * through (its target is replaced, in the target's folder; the link stays). The mode is 0600, or the file's own
+   * when it is tighter (0400 stays 0400).
+   */
   private write(file: ProfileFile): void {
-    const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    const target = linkTarget(this.path)
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
     try {
-      const fd = openSync(temp, 'wx', 0o600)
+      const mode = fileMode(target)
+      const fd = openSync(temp, 'wx', mode)
       try {
         writeSync(fd, `${JSON.stringify(file, null, 2)}\n`)
         fsyncSync(fd)
       } finally {
         closeSync(fd)
       }
-      renameSync(temp, this.path)
-      chmodSync(this.path, 0o600)
-      syncFolder(dirname(this.path))
+      // openSync's mode is filtered by the umask; the file's mode is set as such.
+      chmodSync(temp, mode)
+      renameSync(temp, target)
+      syncFolder(dirname(target))
     } catch (error) {
       rmSync(temp, {force: true})
       throw unwritable(this.path, error)
@@ -363,6 +381,8 @@ export function parseProfileFile(text: string, path: string): ProfileFile {
     new CodikaError('CONFIG_UNREADABLE', `The profile file ${path} ${what}.`, {
       hint: `Repair it by hand, or move it aside (mv "${path}" "${path}.bak") and log in again. codika will not overwrite it.`,
     })
+  if (text.startsWith('\uFEFF'))
+    throw broken('begins with a byte-order mark (U+FEFF), which JSON does not allow: save it as UTF-8 without a BOM')
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -387,7 +407,9 @@ export function parseProfileFile(text: string, path: string): ProfileFile {
   if (active !== undefined && active !== null && typeof active !== 'string')
     throw broken('has an "activeProfile" that is neither null nor a name')
   const file = data as ProfileFile
-  file.profiles = profiles as Record<string, Profile>
+  // Profiles by name in a map without a prototype: a profile named "constructor" or "__proto__" is just a name, and
+  // a name no profile has finds nothing (not Object.prototype's members).
+  file.profiles = Object.assign(Object.create(null) as Record<string, Profile>, profiles)
   // A dangling active name (the profile was removed by hand) means no active profile.
   file.activeProfile = typeof active === 'string' && Object.hasOwn(profiles, active) ? active : null
   return file
@@ -474,11 +496,45 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/**
+ * A lock left behind: older than any write takes, or held by a process of this machine that is gone (its pid, which
+ * the holder writes into the lock; a lock without one yet is being taken right now).
+ */
 function isStale(lockPath: string): boolean {
   try {
-    return Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS
+    if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) return true
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10)
+    return pid > 0 && pid !== process.pid && !processAlive(pid)
   } catch {
     return false
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The file a path leads to: the path itself, or where its symbolic link points (resolved fully). */
+function linkTarget(path: string): string {
+  try {
+    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path
+  } catch {
+    return path // missing: written where it is named
+  }
+}
+
+/** 0600, or the file's own mode when it is tighter; group and others never get anything. */
+function fileMode(path: string): number {
+  try {
+    return statSync(path).mode & 0o600
+  } catch {
+    return 0o600
   }
 }
 
@@ -496,7 +552,7 @@ function syncFolder(dir: string): void {
 }
 
 function unwritable(path: string, error: unknown): CodikaError {
-  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write the profile file ${path}: ${describeFileError(error)}`, {
+  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write the profile file ${path}: ${describeFileError(error)}.`, {
     hint: `Check that its folder is writable by you.`,
   })
 }

@@ -30,7 +30,8 @@ export interface ProfileFile {
 }
 
 export function emptyProfileFile(): ProfileFile {
-  return {activeProfile: null, profiles: {}}
+  // No prototype, as ProfileStore#read gives it: names are looked up as own properties only.
+  return {activeProfile: null, profiles: Object.create(null) as Record<string, Profile>}
 }
 
 /** Where the profile's key is: the file when it holds `apiKey` (which wins over a `keyring` reference), else the store. */
