@@ -64,7 +64,11 @@ describe("import … from 'codika'", () => {
       ['cko_FromTheFlag0123', 'http://127.0.0.1:9999', 'flag', 'flag'],
     )
     const store = new codika.ProfileStore(join(ROOT, 'no-such-folder', 'config.json'))
-    assert.deepEqual(store.read(), {activeProfile: null, profiles: {}})
+    const file = store.read()
+    assert.equal(file.activeProfile, null)
+    // Profiles by name in an object without a prototype: a name is looked up as an own property only.
+    assert.equal(Object.getPrototypeOf(file.profiles), null)
+    assert.deepEqual(Object.keys(file.profiles), [])
   })
 
   it('loads neither ajv, undici, the sandbox nor a prompt library when imported', () => {

@@ -76,6 +76,9 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
       p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
       p.on('error', reject)
       p.on('close', (code) => resolve({code, stdout}))
+      // A command that reads no input may have exited before its stdin is closed (EPIPE): its exit code says how
+      // it went.
+      p.stdin.on('error', () => {})
       p.stdin.end(input ?? '')
     })
   return {
