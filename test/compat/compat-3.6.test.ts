@@ -27,8 +27,8 @@ interface Context {
   downUrl: string
 }
 
-/** A jq expression's expected value, or a check of what it gave. */
-type Expected = unknown | ((value: unknown) => void)
+/** A jq expression's expected value, or a check of what it gave (a function of it). */
+type Expected = unknown
 
 interface Row {
   /** The 3.6.0 command line, as COMPAT.md and its users write it. */

@@ -108,7 +108,7 @@ const VERIFY_FIELDS = [
 function flatDetails(details: KeyDetails): Partial<VerifyApiKeyData> {
   const flat: Record<string, unknown> = {}
   for (const field of VERIFY_FIELDS) if (details[field] !== undefined) flat[field] = details[field]
-  return flat as Partial<VerifyApiKeyData>
+  return flat
 }
 
 /**
