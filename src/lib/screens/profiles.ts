@@ -5,7 +5,7 @@ import {renderTable} from './table.js'
 import {expiryOf} from '../profiles/expiry.js'
 import type {KeyLocation} from '../profiles/keyring.js'
 import type {RemoveResult, SecureResult, UseResult} from '../profiles/manage.js'
-import {type EnvCredentialsView, type ProfileList, type ProfileView, shadowingNote} from '../profiles/views.js'
+import type {EnvCredentialsView, ProfileList, ProfileView} from '../profiles/views.js'
 
 /** `3/30/2026`, `3/30/2026 (in 3 days)`, `3/1/2026 (EXPIRED)`; `never` only when the platform said so. */
 export function expiryText(
@@ -122,14 +122,12 @@ function expiryLabel(expiresAt: string): string {
   return date
 }
 
-/** The human form of `profile list`: the table, then what overrides the active profile in this shell. */
-export async function profileListText(list: ProfileList, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/** The human form of `profile list`: the table (what overrides the active profile is a warning: shadowingNote). */
+export async function profileListText(list: ProfileList): Promise<string> {
   if (list.profiles.length === 0 && !list.env) return 'No profiles yet. Run `codika login` to add one.'
+  // The JSON lists profiles in the file's order (as 3.6.0 did); the table, for people, by name.
   const byName = [...list.profiles].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  const lines = [await profileTable(byName, list.env ?? undefined)]
-  const note = shadowingNote(env)
-  if (note) lines.push('', printable(note))
-  return lines.join('\n')
+  return profileTable(byName, list.env ?? undefined)
 }
 
 /** What logout and profile remove print: what went, and which profile is active now. */
