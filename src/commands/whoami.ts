@@ -2,10 +2,9 @@ import {PlatformCommand} from '../lib/oclif/base-command.js'
 import {
   cachedDetails,
   detailsFromProfile,
-  expiryStatusOf,
-  type KeyDetails,
-  type SourceFacts,
   sourceFacts,
+  unverifiedFields,
+  verifiedDocument,
   verifyKey,
 } from '../lib/profiles/identity.js'
 import {expiryWarning} from '../lib/profiles/expiry.js'
@@ -18,7 +17,7 @@ export default class Whoami extends PlatformCommand<typeof Whoami> {
 
 A key the platform rejects, or a platform that cannot be reached, exits 1 and shows the cached details of the key, marked unverified. The raw key is never shown, not even with --json.
 
---json prints {success, verified, data (the platform's answer), requestId, maskedKey, profile, keySource, keySourceLabel, baseUrl, urlSource, urlSourceLabel, expiryStatus}. A failure prints the error document with the same local facts, verified: false, and the cached details as "cached".`
+--json prints {success, verified, loggedIn, data (the platform's answer), requestId, maskedKey, profile, keySource, keySourceLabel, baseUrl, urlSource, urlSourceLabel, source, profileName, expiryStatus}, and the answer's fields (type, keyName, organizationId, scopes, …) at the top level as codika 3.6.0 printed them. A failure prints the error document with the same local facts, loggedIn: true, verified: false, cached (whether a saved profile knows the key) and that profile's details as "cachedDetails" and at the top level; with no key to be found, loggedIn: false.`
 
   static override examples = [
     {description: 'The active profile', command: '<%= config.bin %> <%= command.id %>'},
@@ -29,19 +28,21 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
     },
   ]
 
-  /** What a failed run adds to its JSON error document: the local facts, marked unverified. */
-  private unverified?: SourceFacts & {verified: false; cached: KeyDetails | null}
+  /** What a failed run adds to its JSON error document: no key found, or the local facts marked unverified. */
+  private failure?: {loggedIn: false} | ReturnType<typeof unverifiedFields>
 
   async run() {
     // The expiry warned about is the platform's when it answers; the saved one only when it cannot be asked.
-    const credentials = this.credentials({warnExpiry: false})
+    let credentials
+    try {
+      credentials = this.credentials({warnExpiry: false})
+    } catch (error) {
+      this.failure = {loggedIn: false}
+      throw error
+    }
     const facts = sourceFacts(credentials)
     const cached = await cachedDetails(credentials, this.store)
-    this.unverified = {
-      verified: false,
-      ...facts,
-      cached: cached ? detailsFromProfile(cached.profile, credentials.apiKey) : null,
-    }
+    this.failure = unverifiedFields(facts, cached?.profile, credentials.apiKey)
 
     // Made first: a bad CODIKA_TIMEOUT or proxy variable is a usage error, not an unverified key.
     const client = this.client()
@@ -55,16 +56,15 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
         this.log(whoamiText(detailsFromProfile(cached?.profile, credentials.apiKey), facts, false))
       throw error
     }
-    this.unverified = undefined
+    this.failure = undefined
 
-    const {data, requestId} = envelope
-    const warning = expiryWarning(facts.profile ?? undefined, data.expiresAt)
+    const warning = expiryWarning(facts.profile ?? undefined, envelope.data.expiresAt)
     if (warning) this.warn(warning)
-    if (!this.jsonEnabled()) this.log(whoamiText(data, facts, true, requestId))
-    return {success: true, verified: true, data, requestId, ...facts, expiryStatus: expiryStatusOf(data) ?? null}
+    if (!this.jsonEnabled()) this.log(whoamiText(envelope.data, facts, true, envelope.requestId))
+    return verifiedDocument(envelope, facts)
   }
 
-  protected override toErrorJson(err: unknown) {
-    return {...super.toErrorJson(err), ...this.unverified}
+  protected override errorJsonExtras() {
+    return this.failure
   }
 }

@@ -232,12 +232,9 @@ function hintFor(code: OtpErrorCode, ctx: HintContext, details: Record<string, u
 export function explainOtpFailure(error: unknown, ctx: HintContext): unknown {
   if (!(error instanceof CodikaError)) return error
   if (error.code === 'API_ERROR' && error.platformCode && Object.hasOwn(OTP_ERROR_STATUS, error.platformCode)) {
+    // The message stays the platform's (the seconds of OTP_RESEND_COOLDOWN are in its details, shown as a line).
     const code = error.platformCode as OtpErrorCode
-    const message =
-      code === 'OTP_RESEND_COOLDOWN' && typeof error.details?.retryInSeconds === 'number'
-        ? `${error.message} — retry in ${error.details.retryInSeconds} s`
-        : error.message
-    return new CodikaError(error.code, message, {...optionsOf(error), hint: hintFor(code, ctx, error.details)})
+    return new CodikaError(error.code, error.message, {...optionsOf(error), hint: hintFor(code, ctx, error.details)})
   }
   if (ctx.command.endsWith('-complete') && error.hint === MAY_HAVE_ARRIVED_HINT)
     return new CodikaError(error.code, error.message, {

@@ -278,6 +278,8 @@ async function showsError(
     doc = assertJsonFailure(json, 1, 'API_ERROR')
     assert.equal(doc.error.platformCode, code)
     assert.equal(doc.error.status, status)
+    // The platform's message exactly as it came: the status is its own field, not words added to it.
+    assert.doesNotMatch(doc.error.message, /\(HTTP \d+\)/)
     assert.equal(typeof doc.error.nextAction, 'string')
     assert.equal(typeof doc.error.hint, 'string')
     assertNoLeak(json, secrets)
@@ -344,7 +346,8 @@ describe('every error code the sandbox answers, as the CLI shows it', {concurren
     const {human, doc} = await showsError(request('signup', email), 'OTP_RESEND_COOLDOWN', 429, {mode: 'both'})
     const seconds = doc.error.details.retryInSeconds
     assert.ok(seconds > 0 && seconds <= 30)
-    assert.match(human!.stderr, /^Error: .*\(HTTP 429\) — retry in \d+ s$/m)
+    assert.match(human!.stderr, /^Error: .*\(HTTP 429\)$/m)
+    assert.doesNotMatch(doc.error.message, /retry in/, 'the seconds are in the details, not added to the message')
     assert.match(human!.stderr, /^Retry in: \d+ s$/m)
     assert.match(doc.error.hint, /^Wait \d+ seconds, then run codika auth signup-request --email /)
   })

@@ -119,7 +119,7 @@ describe('against the sandbox', {concurrency: true}, () => {
       const doc = assertJsonFailure(expired, 1, 'KEY_REJECTED')
       assert.equal(doc.verified, false)
       assert.equal(doc.profile, profile)
-      assert.equal(doc.cached.keyName, 'Short Lived')
+      assert.equal(doc.cachedDetails.keyName, 'Short Lived')
     } finally {
       await own.dispose()
     }

@@ -63,7 +63,7 @@ async function ok(h: string, args: string[], env: Record<string, string> = {}) {
 }
 
 describe('profile list', {concurrency: true}, () => {
-  it('--json: {activeProfile, profiles, env} with masked keys, sorted by name', async () => {
+  it('--json: {activeProfile, profiles, env} with masked keys, in the file’s order, 3.6.0’s fields always there', async () => {
     const doc = onlyJson(await ok(home(), ['profile', 'list', '--json']))
     assert.deepEqual(doc, {
       success: true,
@@ -86,26 +86,33 @@ describe('profile list', {concurrency: true}, () => {
           baseUrl: 'https://api.codika.io',
         },
         {
-          name: 'old-key',
-          active: false,
-          type: 'org-api-key',
-          maskedKey: 'cko_OldK…CCCC',
-          keyStore: 'file',
-          organizationId: 'org_2',
-          expiresAt: '2020-01-01T00:00:00.000Z',
-          expiryStatus: 'expired',
-          baseUrl: 'https://api.codika.io',
-        },
-        {
           name: 'sandbox',
           active: false,
           type: 'personal-api-key',
           maskedKey: 'ckp_Sand…etBB',
           keyStore: 'file',
+          keyPrefix: null,
           keyName: 'Jane',
+          organizationId: null,
+          organizationName: null,
+          scopes: [],
           expiresAt: SOON,
           expiryStatus: 'expiring',
           baseUrl: 'http://127.0.0.1:8787',
+        },
+        {
+          name: 'old-key',
+          active: false,
+          type: 'org-api-key',
+          maskedKey: 'cko_OldK…CCCC',
+          keyStore: 'file',
+          keyPrefix: null,
+          organizationId: 'org_2',
+          organizationName: null,
+          scopes: [],
+          expiresAt: '2020-01-01T00:00:00.000Z',
+          expiryStatus: 'expired',
+          baseUrl: 'https://api.codika.io',
         },
       ],
       env: null,
@@ -206,6 +213,15 @@ describe('profile use', {concurrency: true}, () => {
     assert.equal(doc.profile.name, 'sandbox')
     assert.equal(doc.profile.active, true)
     assert.equal(doc.profile.maskedKey, 'ckp_Sand…etBB')
+    // The list as `use --json` without a name gives it (3.6.0's shape), after the switch.
+    assert.deepEqual(
+      doc.profiles.map((p: {name: string; active: boolean}) => [p.name, p.active]),
+      [
+        ['acme-corp', false],
+        ['sandbox', true],
+        ['old-key', false],
+      ],
+    )
     assert.equal(readConfig(h).activeProfile, 'sandbox')
   })
 
@@ -368,7 +384,8 @@ describe('compatibility with the established client’s file', {concurrency: tru
     const listed = onlyJson(await ok(h, ['profile', 'list', '--json']))
     assert.deepEqual(
       listed.profiles.map((p: {name: string}) => p.name),
-      ['acme-corp', 'old-key', 'sandbox'],
+      ['acme-corp', 'sandbox', 'old-key'],
+      'in the file’s order',
     )
 
     await ok(h, ['profile', 'use', 'sandbox'])
@@ -390,6 +407,11 @@ describe('compatibility with the established client’s file', {concurrency: tru
         type: 'org-api-key',
         maskedKey: 'cko_Acme…AAAA',
         keyStore: 'file',
+        keyPrefix: null,
+        organizationId: null,
+        organizationName: null,
+        scopes: [],
+        expiresAt: null,
         baseUrl: 'https://api.codika.io',
       },
     ])

@@ -94,6 +94,7 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
     assert.deepEqual(doc, {
       success: true,
       verified: true,
+      loggedIn: true,
       data: KNOWN[ACTIVE_KEY],
       requestId: `req-${main.prefix}`,
       maskedKey: 'cko_Act1…AAAA',
@@ -103,7 +104,11 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
       baseUrl: main.url,
       urlSource: 'profile',
       urlSourceLabel: 'profile "main"',
+      source: 'profile "main"',
+      profileName: 'main',
       expiryStatus: null,
+      // 3.6.0's layout: the verify answer's fields at the top level too.
+      ...KNOWN[ACTIVE_KEY],
       warnings: [],
     })
     assert.equal(platform.requestsTo(main.prefix)[0].headers['x-process-manager-key'], ACTIVE_KEY)
@@ -118,7 +123,10 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
     assert.equal(doc.urlSource, 'flag')
     assert.equal(doc.urlSourceLabel, '--api-url')
     assert.equal(doc.profile, null)
+    assert.equal(doc.source, 'flag')
+    assert.equal(doc.profileName, null)
     assert.equal(doc.data.keyName, 'Flag Key')
+    assert.equal(doc.keyName, 'Flag Key')
     assert.equal(platform.requestsTo(elsewhere.prefix).length, 1)
     assert.equal(platform.requestsTo(main.prefix).length, 0)
   })
@@ -137,6 +145,8 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
     const doc = await whoami(home, ['--profile', 'other'])
     assert.equal(doc.keySource, 'profile-flag')
     assert.equal(doc.keySourceLabel, 'profile "other" (--profile)')
+    assert.equal(doc.source, 'profile "other"')
+    assert.equal(doc.profileName, 'other')
     assert.equal(doc.urlSource, 'profile')
     assert.equal(doc.urlSourceLabel, 'profile "other"')
     assert.equal(doc.profile, 'other')
@@ -155,6 +165,8 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
     const doc = await whoami(home, [], {CODIKA_API_KEY: ENV_KEY, CODIKA_BASE_URL: env.url})
     assert.equal(doc.keySource, 'env')
     assert.equal(doc.keySourceLabel, 'CODIKA_API_KEY')
+    assert.equal(doc.source, 'env (CODIKA_API_KEY)')
+    assert.equal(doc.profileName, null)
     assert.equal(doc.urlSource, 'env')
     assert.equal(doc.urlSourceLabel, 'CODIKA_BASE_URL')
     assert.equal(doc.profile, null)
@@ -167,6 +179,7 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
     const doc = await whoami(home, [], {CODIKA_PROFILE: 'other'})
     assert.equal(doc.keySource, 'env-profile')
     assert.equal(doc.keySourceLabel, 'profile "other" (CODIKA_PROFILE)')
+    assert.equal(doc.source, 'profile "other"')
     assert.equal(doc.urlSource, 'profile')
     assert.equal(doc.baseUrl, other.url)
 
@@ -206,10 +219,15 @@ describe('whoami: which row gave the key and the URL', {concurrency: true}, () =
       'PROFILE_NOT_FOUND',
     )
     assert.match(unknown.error.hint, /main, other/)
+    assert.equal(unknown.loggedIn, false)
     assertJsonFailure(await runCli(home, ['whoami', '--json'], {env: {CODIKA_PROFILE: 'nope'}}), 2, 'PROFILE_NOT_FOUND')
     const none = await runCli(homes.home(), ['whoami'])
     assert.equal(none.code, 2)
     assert.match(none.stderr, /Error: No API key to use\./)
+    // 3.6.0 printed {"loggedIn": false}: our error document carries it beside the error, with our exit code.
+    const noneJson = assertJsonFailure(await runCli(homes.home(), ['whoami', '--json']), 2, 'NO_API_KEY')
+    assert.deepEqual(Object.keys(noneJson), ['success', 'error', 'requestId', 'loggedIn'])
+    assert.equal(noneJson.loggedIn, false)
     assert.equal(platform.requestsTo(main.prefix).length, 0)
   })
 })
@@ -269,16 +287,21 @@ describe('whoami: human output, failures and expiry', {concurrency: true}, () =>
 
     const result = await runCli(home, ['whoami', '--json'])
     const doc = assertJsonFailure(result, 1, 'KEY_REJECTED')
+    assert.equal(doc.error.message, 'Invalid API key', 'the platform’s message, exactly')
+    assert.equal(doc.error.status, 401)
     assert.equal(doc.requestId, 'req-rejected')
     assert.equal(doc.verified, false)
+    assert.equal(doc.loggedIn, true)
     assert.equal(doc.profile, 'gone')
+    assert.equal(doc.profileName, 'gone')
+    assert.equal(doc.source, 'profile "gone"')
     assert.equal(doc.maskedKey, 'cko_Reje…EEEE')
-    assert.deepEqual(doc.cached, {
-      type: 'org-api-key',
-      keyName: 'Revoked',
-      organizationId: 'org_9',
-      organizationName: 'Old Org',
-    })
+    const details = {type: 'org-api-key', keyName: 'Revoked', organizationId: 'org_9', organizationName: 'Old Org'}
+    assert.equal(doc.cached, true)
+    assert.deepEqual(doc.cachedDetails, details)
+    // 3.6.0's layout: the saved profile's (key-free) details at the top level.
+    for (const [field, value] of Object.entries(details)) assert.equal(doc[field], value, field)
+    assert.equal(doc.apiKey, undefined)
     assertNoLeak(result, [rejected])
   })
 
@@ -295,7 +318,10 @@ describe('whoami: human output, failures and expiry', {concurrency: true}, () =>
     const result = await runCli(home, ['whoami', '--json', '--api-url', `http://127.0.0.1:${port}`])
     const doc = assertJsonFailure(result, 1, 'NETWORK_ERROR')
     assert.equal(doc.verified, false)
-    assert.equal(doc.cached.organizationName, 'Acme Corp')
+    assert.equal(doc.loggedIn, true)
+    assert.equal(doc.cached, true)
+    assert.equal(doc.cachedDetails.organizationName, 'Acme Corp')
+    assert.equal(doc.organizationName, 'Acme Corp')
     assert.equal(doc.keySource, 'active-profile')
     assert.equal(doc.urlSource, 'flag')
     assertNoLeak(result, SECRETS)
@@ -310,7 +336,18 @@ describe('whoami: human output, failures and expiry', {concurrency: true}, () =>
       'NETWORK_ERROR',
     )
     assert.equal(doc.profile, null)
-    assert.equal(doc.cached.keyName, 'Jane')
+    assert.equal(doc.cached, true)
+    assert.equal(doc.cachedDetails.keyName, 'Jane')
+
+    const unknownKey = assertJsonFailure(
+      await runCli(home, ['whoami', '--json', '--api-key', FLAG_KEY, '--api-url', `http://127.0.0.1:${port}`]),
+      1,
+      'NETWORK_ERROR',
+    )
+    assert.equal(unknownKey.loggedIn, true)
+    assert.equal(unknownKey.cached, false, 'no saved profile knows that key')
+    assert.equal(unknownKey.cachedDetails, null)
+    assert.equal(unknownKey.keyName, undefined)
   })
 
   it('a key expiring within 7 days: the date, "in N days" and a warning on stderr (also for a key in no profile)', async () => {

@@ -1,10 +1,12 @@
-// The error codes: README.md lists exactly the codes of lib/errors.ts, and a CodikaError keeps its own words.
+// The error codes: README.md lists exactly the codes of lib/errors.ts, a CodikaError keeps its own words, and the
+// human screen says a platform error's status around the platform's own message.
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {CodikaError, ERROR_CODES, usageError} from '../../src/lib/errors.js'
+import {errorText} from '../../src/lib/screens/errors.js'
 import {ROOT} from '../helpers/cli.js'
 
 describe('error codes', () => {
@@ -24,5 +26,26 @@ describe('CodikaError', () => {
     assert.equal(error.message, 'Unknown scope "x".')
     assert.ok(error instanceof CodikaError && error instanceof Error)
     assert.match(String(error), /Unknown scope "x"\./)
+  })
+})
+
+describe('the human screen of a platform error (errorText)', () => {
+  it('adds the HTTP status, and what a rejected key means, to the platform’s message, which itself stays as it came', () => {
+    const refused = new CodikaError('API_ERROR', 'Organization not found: org_1', {
+      status: 404,
+      platformCode: 'ORGANIZATION_NOT_FOUND',
+      requestId: 'req-1',
+    })
+    assert.equal(refused.message, 'Organization not found: org_1')
+    assert.equal(
+      errorText(refused),
+      'Error: Organization not found: org_1 (HTTP 404)\nCode: ORGANIZATION_NOT_FOUND\nRequest ID: req-1\n',
+    )
+    const rejected = new CodikaError('KEY_REJECTED', 'Invalid API key', {status: 401})
+    assert.equal(errorText(rejected), 'Error: Key rejected by the platform: Invalid API key (HTTP 401)\n')
+    // An error envelope on a 2xx has no status worth saying; our own messages already say theirs.
+    assert.equal(errorText(new CodikaError('API_ERROR', 'Odd', {status: 200})), 'Error: Odd\n')
+    const ours = new CodikaError('HTTP_ERROR', 'The platform answered HTTP 502 Bad Gateway.', {status: 502})
+    assert.equal(errorText(ours), 'Error: The platform answered HTTP 502 Bad Gateway.\n')
   })
 })

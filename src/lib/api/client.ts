@@ -294,7 +294,8 @@ async function interpret<T>(
   if (json !== undefined && (await check('errorEnvelope', json)) === undefined) {
     const {error} = json as {error: {message: string; code?: string; nextAction?: unknown; details?: unknown}}
     const details = error.details
-    throw new CodikaError('API_ERROR', `${error.message}${ok ? '' : ` (HTTP ${status})`}`, {
+    // The platform's message exactly as it came (scripts compare it); the human screen adds the status.
+    throw new CodikaError('API_ERROR', error.message, {
       status,
       requestId,
       platformCode: error.code,

@@ -3,7 +3,7 @@
 import type {Interfaces} from '@oclif/core'
 
 import {Command, Errors, Flags, ux} from './core.js'
-import {type ErrorJson, errorJson, type FlagRuleWords, toCodikaError} from './usage-errors.js'
+import {type ErrorJson, errorJson, type FlagRuleWords, toCodikaError, withExtras} from './usage-errors.js'
 
 import {CodikaClient, timeoutFromEnv} from '../api/client.js'
 import {type Credentials, loadCredentials} from '../credentials.js'
@@ -148,7 +148,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override toErrorJson(err: unknown): ErrorJson {
-    return errorJson(this.toCodikaError(err))
+    const e = this.toCodikaError(err)
+    return withExtras(errorJson(e), this.errorJsonExtras(e))
+  }
+
+  /**
+   * What this command adds to its --json error document, beside `success`, `error` and `requestId` (never in their
+   * place); passed through the key scrubber like the rest of the document. None by default.
+   */
+  protected errorJsonExtras(_error: CodikaError): Record<string, unknown> | undefined {
+    return undefined
   }
 
   override async catch(err: Error & {oclif?: {exit?: number}}): Promise<void> {

@@ -171,3 +171,14 @@ export function errorJson(e: CodikaError): ErrorJson {
     requestId: e.requestId ?? null,
   }
 }
+
+/**
+ * The error document with a command's own fields added after the envelope's (which they never replace), keys scrubbed.
+ */
+export function withExtras(doc: ErrorJson, extras: Record<string, unknown> | undefined): ErrorJson {
+  if (!extras) return doc
+  const scrubbed = JSON.parse(redact(JSON.stringify(extras))) as Record<string, unknown>
+  const out: Record<string, unknown> = {...doc}
+  for (const [field, value] of Object.entries(scrubbed)) if (!Object.hasOwn(doc, field)) out[field] = value
+  return out as unknown as ErrorJson
+}

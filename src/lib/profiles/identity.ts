@@ -9,7 +9,10 @@ import type {ProfileStore} from './store.js'
 import type {Profile} from './types.js'
 import {type ExpiryStatus, expiryOf} from './expiry.js'
 
-/** Calls verifyapikey; a 401 becomes KEY_REJECTED (exit 1) with the platform's own message. */
+/**
+ * Calls verifyapikey; a 401 becomes KEY_REJECTED (exit 1) with the platform's own message, unchanged (the human
+ * screen says "Key rejected by the platform" before it).
+ */
 export async function verifyKey(
   client: Pick<CodikaClient, 'verifyApiKey'>,
 ): Promise<SuccessEnvelope<VerifyApiKeyData>> {
@@ -36,7 +39,7 @@ export async function verifyNewKey(
 
 function keyRejected(error: unknown): unknown {
   if (!(error instanceof CodikaError) || error.code !== 'API_ERROR' || error.status !== 401) return error
-  return new CodikaError('KEY_REJECTED', `Key rejected by the platform: ${error.message}`, {
+  return new CodikaError('KEY_REJECTED', error.message, {
     status: error.status,
     requestId: error.requestId,
     platformCode: error.platformCode,
@@ -54,6 +57,10 @@ export interface SourceFacts {
   baseUrl: string
   urlSource: UrlSource
   urlSourceLabel: string
+  /** 3.6.0's words for where the key came from, which its users' scripts read: see compatSource. */
+  source: string
+  /** 3.6.0's name for `profile`. */
+  profileName: string | null
 }
 
 export function sourceFacts(c: Credentials): SourceFacts {
@@ -65,6 +72,77 @@ export function sourceFacts(c: Credentials): SourceFacts {
     baseUrl: c.baseUrl,
     urlSource: c.urlSource,
     urlSourceLabel: describeUrlSource(c),
+    source: compatSource(c),
+    profileName: c.profileName ?? null,
+  }
+}
+
+/** Where the key came from in 3.6.0's exact words: `flag`, `env (CODIKA_API_KEY)` or `profile "<name>"`. */
+export function compatSource(c: Pick<Credentials, 'keySource' | 'profileName'>): string {
+  switch (c.keySource) {
+    case 'flag':
+      return 'flag'
+    case 'env':
+      return 'env (CODIKA_API_KEY)'
+    case 'profile-flag':
+    case 'env-profile':
+    case 'active-profile':
+      return `profile "${c.profileName}"`
+  }
+}
+
+/** The fields of the verify answer that 3.6.0's `whoami --json` printed at the top level. */
+const VERIFY_FIELDS = [
+  'type',
+  'keyName',
+  'keyPrefix',
+  'scopes',
+  'organizationId',
+  'organizationName',
+  'createdAt',
+  'expiresAt',
+  'lastUsedAt',
+] as const satisfies ReadonlyArray<keyof VerifyApiKeyData>
+
+/** Those of the fields that the details have, to be spread at the top level of a document. */
+function flatDetails(details: KeyDetails): Partial<VerifyApiKeyData> {
+  const flat: Record<string, unknown> = {}
+  for (const field of VERIFY_FIELDS) if (details[field] !== undefined) flat[field] = details[field]
+  return flat
+}
+
+/**
+ * `whoami --json` once the key is verified: ours (the platform's answer as `data`, the local facts) and, for the
+ * scripts of 3.6.0, `loggedIn` and the answer's fields at the top level.
+ */
+export function verifiedDocument(envelope: SuccessEnvelope<VerifyApiKeyData>, facts: SourceFacts) {
+  const {data, requestId} = envelope
+  return {
+    success: true as const,
+    verified: true as const,
+    loggedIn: true as const,
+    data,
+    requestId,
+    ...facts,
+    expiryStatus: expiryStatusOf(data) ?? null,
+    ...flatDetails(data),
+  }
+}
+
+/**
+ * What the error document of a whoami whose key could not be verified adds: the local facts, `loggedIn: true`,
+ * `cached` (whether a saved profile knows the key), that profile's key-free details as `cachedDetails` and, as
+ * 3.6.0 printed them, at the top level. Never the key.
+ */
+export function unverifiedFields(facts: SourceFacts, cachedProfile: Profile | undefined, apiKey: string) {
+  const details = cachedProfile ? detailsFromProfile(cachedProfile, apiKey) : null
+  return {
+    loggedIn: true as const,
+    verified: false as const,
+    ...facts,
+    cached: details !== null,
+    cachedDetails: details,
+    ...(details ? flatDetails(details) : {}),
   }
 }
 

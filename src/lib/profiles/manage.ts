@@ -3,13 +3,15 @@ import type {KeyLocation} from './keyring.js'
 import type {ProfileStore} from './store.js'
 import {keyOnlyIn, type ProfileFile} from './types.js'
 import {keyInUseIsNoProfile, noActiveProfile, profileNotFound} from './errors.js'
-import {profileView, type ProfileView} from './views.js'
+import {profileView, type ProfileView, profileViews} from './views.js'
 
 export interface UseResult {
   success: true
   activeProfile: string
   previousProfile: string | null
   profile: ProfileView
+  /** Every profile after the switch, as `use --json` without a name lists them (3.6.0's shape, in file order). */
+  profiles: ProfileView[]
 }
 
 /** Makes `name` the active profile; an unknown name is exit 2 with the list of known ones. */
@@ -20,7 +22,13 @@ export async function useProfile(store: ProfileStore, name: string): Promise<Use
     assertExists(file, name)
     const previousProfile = file.activeProfile
     file.activeProfile = name
-    return {success: true, activeProfile: name, previousProfile, profile: profileView(name, file.profiles[name], name)}
+    return {
+      success: true,
+      activeProfile: name,
+      previousProfile,
+      profile: profileView(name, file.profiles[name], name),
+      profiles: profileViews(file),
+    }
   })
 }
 

@@ -7,7 +7,11 @@ import {type ExpiryStatus, expiryOf} from './expiry.js'
 import type {KeyLocation} from './keyring.js'
 import {keyLocation, type Profile, type ProfileFile, profileMask} from './types.js'
 
-/** Everything a profile says except its raw key: what list, show, use and whoami print with --json. */
+/**
+ * Everything a profile says except its raw key: what list, show and use print with --json. The fields 3.6.0's
+ * `use --json` always had (`type`, `organizationId`, `organizationName`, `keyPrefix`, `scopes`, `expiresAt`) are
+ * always there, null (or `[]`) when unknown, since its users' scripts read them; the others only when known.
+ */
 export interface ProfileView {
   name: string
   active: boolean
@@ -15,14 +19,14 @@ export interface ProfileView {
   maskedKey: string
   /** Where the key is: `keyring` (the system credential store) or `file` (the profile file, in plain text). */
   keyStore: KeyLocation
-  keyPrefix?: string
+  keyPrefix: string | null
   keyId?: string
   keyName?: string
-  organizationId?: string
-  organizationName?: string
-  scopes?: string[]
+  organizationId: string | null
+  organizationName: string | null
+  scopes: string[]
   createdAt?: string
-  expiresAt?: string
+  expiresAt: string | null
   expiryStatus?: ExpiryStatus
   /** The URL the profile's key is sent to: its `baseUrl`, or production when it has none. */
   baseUrl: string
@@ -53,14 +57,14 @@ export function profileView(name: string, profile: Profile, activeProfile: strin
     type: profile.type,
     maskedKey: profileMask(profile),
     keyStore: keyLocation(profile),
-    keyPrefix: pick('keyPrefix'),
+    keyPrefix: pick('keyPrefix') ?? null,
     keyId: pick('keyId'),
     keyName: pick('keyName'),
-    organizationId: pick('organizationId'),
-    organizationName: pick('organizationName'),
-    scopes: Array.isArray(profile.scopes) ? profile.scopes.filter((s) => typeof s === 'string') : undefined,
+    organizationId: pick('organizationId') ?? null,
+    organizationName: pick('organizationName') ?? null,
+    scopes: Array.isArray(profile.scopes) ? profile.scopes.filter((s) => typeof s === 'string') : [],
     createdAt: pick('createdAt'),
-    expiresAt: pick('expiresAt'),
+    expiresAt: pick('expiresAt') ?? null,
     expiryStatus: expiryOf(pick('expiresAt'))?.status,
     baseUrl: pick('baseUrl') ?? PRODUCTION_BASE_URL,
   }
@@ -164,11 +168,9 @@ export function showProfile(
   }
 }
 
-/** The views of every profile, sorted by name. */
+/** The views of every profile, in the file's order (as 3.6.0's `use --json` listed them; the table sorts them). */
 export function profileViews(file: ProfileFile): ProfileView[] {
-  return Object.keys(file.profiles)
-    .sort()
-    .map((name) => profileView(name, file.profiles[name], file.activeProfile))
+  return Object.keys(file.profiles).map((name) => profileView(name, file.profiles[name], file.activeProfile))
 }
 
 /** The same object without its undefined fields (a copy: deleting properties slows every later read of an object). */

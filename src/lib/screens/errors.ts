@@ -1,5 +1,5 @@
 // The human screen of a failed command (stderr): the message, what the platform said to do, its details, our hint.
-import {CodikaError} from '../errors.js'
+import {CodikaError, type ErrorCode} from '../errors.js'
 import {paint, printable} from '../output.js'
 import {redact} from '../redact.js'
 
@@ -29,6 +29,23 @@ export function detailLines(details: Record<string, unknown>, stream: NodeJS.Wri
 }
 
 /**
+ * The errors whose message is the platform's own words, kept exactly as they came for --json (scripts compare them):
+ * the screen says, in the same sentence, what we know around them — what the error means here, and the HTTP status.
+ */
+const PLATFORM_WORDS: Partial<Record<ErrorCode, {lead?: string}>> = {
+  API_ERROR: {},
+  KEY_REJECTED: {lead: 'Key rejected by the platform: '},
+}
+
+/** The first line's sentence: `Key rejected by the platform: Invalid API key (HTTP 401)`. */
+function headline(e: CodikaError): string {
+  const words = PLATFORM_WORDS[e.code]
+  if (!words) return e.message
+  const status = e.status !== undefined && (e.status < 200 || e.status > 299) ? ` (HTTP ${e.status})` : ''
+  return `${words.lead ?? ''}${e.message}${status}`
+}
+
+/**
  * The whole block, secrets redacted and every value from outside made printable: the message, what was made once
  * (`note`, when the output is what failed), the platform's code, next action and details, our hint, the request id;
  * `stack` when DEBUG asks for it.
@@ -40,7 +57,7 @@ export function errorText(
 ): string {
   const label = (text: string) => paint('dim', text, stream)
   const safe = (text: string) => printable(redact(text))
-  const lines = [`${paint('red', 'Error:', stream)} ${safe(e.message)}`]
+  const lines = [`${paint('red', 'Error:', stream)} ${safe(headline(e))}`]
   if (note) lines.push(safe(note))
   if (e.platformCode) lines.push(`${label('Code:')} ${safe(e.platformCode)}`)
   if (e.nextAction) lines.push(`${label('Next:')} ${safe(e.nextAction)}`)

@@ -9,7 +9,7 @@ import type {EnvCredentialsView, ProfileList, ProfileView} from '../profiles/vie
 
 /** `3/30/2026`, `3/30/2026 (in 3 days)`, `3/1/2026 (EXPIRED)`; `never` only when the platform said so. */
 export function expiryText(
-  expiresAt: string | undefined,
+  expiresAt: string | null | undefined,
   neverWhenAbsent: boolean,
   stream?: NodeJS.WriteStream,
 ): string | undefined {
@@ -28,9 +28,9 @@ export function keyStoreText(location: KeyLocation): string {
 }
 
 /** `Acme Corp (org_1)`, `Acme Corp`, `org_1`, or undefined. */
-export function organizationText(name: string | undefined, id: string | undefined): string | undefined {
+export function organizationText(name: string | null | undefined, id: string | null | undefined): string | undefined {
   if (name && id) return `${name} (${id})`
-  return name ?? id
+  return name || id || undefined
 }
 
 /** The aligned field block of one profile, for `profile show` and `profile use`. */
@@ -43,7 +43,7 @@ export function profileFields(view: ProfileView, other?: Record<string, unknown>
     ['Key', view.maskedKey],
     ['Stored in', keyStoreText(view.keyStore)],
     ['Key ID', view.keyId],
-    ['Scopes', view.scopes?.join(', ')],
+    ['Scopes', view.scopes.length > 0 ? view.scopes.join(', ') : undefined],
     ['Created', shortDate(view.createdAt)],
     ['Expires', expiryText(view.expiresAt, false)],
     ['URL', view.baseUrl === PRODUCTION_BASE_URL ? `${view.baseUrl} (production)` : view.baseUrl],
@@ -125,7 +125,9 @@ function expiryLabel(expiresAt: string): string {
 /** The human form of `profile list`: the table (what overrides the active profile is a warning: shadowingNote). */
 export async function profileListText(list: ProfileList): Promise<string> {
   if (list.profiles.length === 0 && !list.env) return 'No profiles yet. Run `codika login` to add one.'
-  return profileTable(list.profiles, list.env ?? undefined)
+  // The JSON lists profiles in the file's order (as 3.6.0 did); the table, for people, by name.
+  const byName = [...list.profiles].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return profileTable(byName, list.env ?? undefined)
 }
 
 /** What logout and profile remove print: what went, and which profile is active now. */

@@ -8,8 +8,10 @@ import {pathToFileURL} from 'node:url'
 import {ROOT} from '../../helpers/cli.js'
 
 const built = async <T>(path: string) => (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T
-const {toCodikaError} =
+const {errorJson, toCodikaError, withExtras} =
   await built<typeof import('../../../src/lib/oclif/usage-errors.js')>('lib/oclif/usage-errors.js')
+const {CodikaError} = await built<typeof import('../../../src/lib/errors.js')>('lib/errors.js')
+const {registerSecret} = await built<typeof import('../../../src/lib/redact.js')>('lib/redact.js')
 const {Args, Errors, Flags} = await built<typeof import('../../../src/lib/oclif/core.js')>('lib/oclif/core.js')
 const {Parser} = (await built<typeof import('../../../src/lib/oclif/bundle.cjs')>('lib/oclif/bundle.cjs')).loadOclif()
 
@@ -104,5 +106,26 @@ describe('toCodikaError: other errors', () => {
       const e = toCodikaError(error)
       assert.deepEqual([e.code, e.exitCode, e.message], ['INTERNAL_ERROR', 1, 'boom'])
     }
+  })
+})
+
+describe('withExtras: what a command adds to its error document', () => {
+  it('comes after the envelope, never replaces success, error or requestId, and is scrubbed of keys', () => {
+    const key = 'cko_ExtrasKey0123456789SecretZZZZ'
+    registerSecret(key)
+    const doc = errorJson(new CodikaError('NETWORK_ERROR', 'Network error.', {requestId: 'req-1'}))
+    const extended = withExtras(doc, {
+      loggedIn: true,
+      success: true,
+      error: null,
+      requestId: 'req-forged',
+      cachedDetails: {note: `held ${key}`},
+    }) as unknown as Record<string, unknown>
+    assert.deepEqual(Object.keys(extended), ['success', 'error', 'requestId', 'loggedIn', 'cachedDetails'])
+    assert.equal(extended.success, false)
+    assert.equal(extended.requestId, 'req-1')
+    assert.deepEqual(extended.error, doc.error)
+    assert.ok(!JSON.stringify(extended).includes(key), JSON.stringify(extended))
+    assert.equal(withExtras(doc, undefined), doc)
   })
 })
