@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs'
 import {randomBytes} from 'node:crypto'
-import {dirname} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CodikaError} from '../errors.js'
@@ -260,13 +260,15 @@ export class ProfileStore {
    * a notice on stderr says from where to where and that the old folder still holds the keys in plain text. Once the
    * folder exists nothing is copied again. An old file that is not a profile file is an error naming it (nothing is
    * copied or created). Returns whether this file may exist now (copied, or written by another process meanwhile).
-   * Costs one existsSync when the folder exists.
+   *
+   * The folder appears with the lock already in it (made aside, then renamed into place), so that a process that
+   * finds the folder finds it either locked, while the copy is made, or holding the copy.
    */
   private adoptLegacy(): boolean {
     if (this.legacyPath === undefined || this.locked || this.adoptTried) return false
     const folderMissing = !existsSync(dirname(this.path))
-    // The folder exists and nobody is writing: copied before, or codika's own from the start.
-    if (!folderMissing && !existsSync(`${this.path}.lock`)) return false
+    // The folder exists and nobody is writing: copied before (maybe just now), or codika's own from the start.
+    if (!folderMissing && !existsSync(`${this.path}.lock`)) return existsSync(this.path)
     if (!existsSync(this.legacyPath)) return false
     const legacy = this.legacyPath
     let text: string
@@ -281,8 +283,12 @@ export class ProfileStore {
     }
     parseProfileFile(text, legacy, 'codika-helper profile file')
     this.adoptTried = true
-    this.ensureFolder()
-    const release = this.lockSync()
+    const release =
+      (folderMissing ? this.makeFolderLocked() : undefined) ??
+      (() => {
+        this.ensureFolder()
+        return this.lockSync()
+      })()
     let copied = false
     try {
       // Another process copied it, or wrote its own file, meanwhile: read that.
@@ -300,6 +306,34 @@ export class ProfileStore {
       )
     }
     return true
+  }
+
+  /**
+   * Makes this file's folder (0700) holding this process's lock, atomically: made under a temporary name beside it,
+   * then renamed. Undefined when another process made the folder first.
+   */
+  private makeFolderLocked(): (() => void) | undefined {
+    const dir = dirname(this.path)
+    const temp = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    try {
+      mkdirSync(dirname(dir), {recursive: true, mode: 0o700})
+      mkdirSync(temp, {mode: 0o700})
+      chmodSync(temp, 0o700)
+      const fd = openSync(join(temp, `${basename(this.path)}.lock`), 'wx', 0o600)
+      writeSync(fd, `${process.pid}\n`)
+      closeSync(fd)
+      renameSync(temp, dir)
+    } catch (error) {
+      rmSync(temp, {recursive: true, force: true})
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST' || code === 'ENOTEMPTY') return undefined
+      throw unwritable(this.path, error)
+    }
+    this.locked = true
+    return () => {
+      this.locked = false
+      rmSync(`${this.path}.lock`, {force: true})
+    }
   }
 
   private async transact<T>(change: (file: ProfileFile) => T | Promise<T>, forced?: (result: T) => Forced): Promise<T> {
