@@ -338,7 +338,20 @@ describe('config clear', {concurrency: true}, () => {
     const byName = await runInPty(named, ['config', 'clear', '--profile', 'acme'])
     assert.equal(byName.code, 0, byName.screen)
     assert.doesNotMatch(byName.screen, /\[y\/N\]/)
-    for (const result of [refused, cancel, cleared, force, single, byName])
+    // Many profiles: the first five named, and how many more.
+    const many = home({
+      activeProfile: null,
+      profiles: Object.fromEntries(
+        Array.from({length: 7}, (_, i) => [`p${i + 1}`, {apiKey: `${ACME_KEY}${i}`, type: 'org-api-key'}]),
+      ),
+    })
+    const long = await runInPty(many, ['config', 'clear'], {
+      steps: [
+        {waitFor: /Remove all 7 profiles \(p1, p2, p3, p4, p5, 2 more\) and their saved keys\? \[y\/N\]/, send: '\r'},
+      ],
+    })
+    assert.equal(long.code, 1, long.screen)
+    for (const result of [refused, cancel, cleared, force, single, byName, long])
       for (const secret of SECRETS) assert.ok(!result.screen.includes(secret))
   })
 })

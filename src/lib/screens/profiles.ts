@@ -147,10 +147,12 @@ export async function configShowText(overview: ConfigOverview): Promise<string> 
   return `${list}\n\nBase URL: ${printable(overview.baseUrl)}  (${printable(overview.urlSourceLabel)})`
 }
 
-/** `config clear`'s question on a terminal. */
+/** `config clear`'s question on a terminal (the first five names, and how many more). */
 export function clearQuestion(names: string[]): string {
   const which = names.length === 1 ? 'the profile' : `all ${names.length} profiles`
-  return `Remove ${which} (${names.map((n) => printable(n)).join(', ')}) and their saved keys?`
+  const shown = names.slice(0, 5).map((n) => printable(n))
+  if (names.length > 5) shown.push(`${names.length - 5} more`)
+  return `Remove ${which} (${shown.join(', ')}) and their saved keys?`
 }
 
 /** `config clear`: 3.6.0's line, then which profiles went. */
