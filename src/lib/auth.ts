@@ -20,8 +20,7 @@ import {
 } from './api/contract.js'
 import {CodikaError, usageError} from './errors.js'
 import {profileBaseUrl, requireText} from './organization-keys.js'
-import {type LoginAction, saveLogin} from './profiles/login.js'
-import {uniqueName} from './profiles/names.js'
+import {type LoginAction, saveKeyProfile} from './profiles/login.js'
 import type {ProfileStore} from './profiles/store.js'
 import {type Profile, type ProfileFile, profileMask} from './profiles/types.js'
 import {maskKey, registerSecret} from './redact.js'
@@ -353,21 +352,15 @@ export async function saveMintedKey(
   const warnings: string[] = []
   let saved: {name: string; action: LoginAction} | undefined
   try {
-    saved = await saveLogin(store, profile, options.name, () => false)
+    // As login saves a key (saveKeyProfile); a name that another process took meanwhile gets a free one instead.
+    const done = await saveKeyProfile(store, profile, options.name, {kind: 'rename'})
+    saved = done
+    if (done.renamedFrom)
+      warnings.push(
+        `Profile "${done.renamedFrom}" was created by another process meanwhile; the new key was saved as "${done.name}" instead.`,
+      )
   } catch (error) {
-    if (error instanceof CodikaError && error.code === 'PROFILE_EXISTS' && options.name !== undefined) {
-      try {
-        const taken = (n: string) => Object.hasOwn(store.read().profiles, n)
-        saved = await saveLogin(store, profile, uniqueName(options.name, taken), () => false)
-        warnings.push(
-          `Profile "${options.name}" was created by another process meanwhile; the new key was saved as "${saved.name}" instead.`,
-        )
-      } catch (again) {
-        warnings.push(notSaved(again))
-      }
-    } else {
-      warnings.push(notSaved(error))
-    }
+    warnings.push(notSaved(error))
   }
   const {apiKey: _, ...organization} = data
   const result: ProvisionResult = {

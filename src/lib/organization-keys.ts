@@ -33,6 +33,13 @@ export function parseScopes(raw: string, flag = 'scopes'): string[] {
     throw usageError('INVALID_FLAG', `--${flag} must name at least one scope.`, `Valid scopes: ${list}.`)
   for (const scope of scopes) {
     if (isOrganizationScope(scope)) continue
+    const words = scope.split(/\s+/)
+    if (words.length > 1)
+      throw usageError(
+        'UNKNOWN_SCOPE',
+        `Scopes are comma-separated: "${scope}" is not one scope.`,
+        `Write --${flag} ${words.join(',')}`,
+      )
     const personalOnly = PERSONAL_SCOPE_NAMES.includes(scope)
       ? ` "${scope}" can only be carried by personal and admin keys.`
       : ` Did you mean "${closestMatch(scope, ORGANIZATION_SCOPE_NAMES)}"?`

@@ -150,6 +150,12 @@ describe('config show', {concurrency: true}, () => {
     const flag = await ok(h, ['config', 'show', '--api-url', 'http://127.0.0.1:7777/'])
     assert.match(flag.stdout, /\nBase URL: http:\/\/127\.0\.0\.1:7777\/ {2}\(--api-url\)\n$/)
     assert.equal(show.stderr, '')
+    // What overrides the active profile in this shell: a warning on stderr (in `warnings` with --json), as in profile list.
+    const shadowed = await ok(h, ['config', 'show'], {CODIKA_PROFILE: 'sandbox'})
+    assert.match(shadowed.stderr, /Warning: CODIKA_PROFILE is set: commands in this shell use profile "sandbox"/)
+    assert.doesNotMatch(shadowed.stdout, /CODIKA_PROFILE/)
+    const doc = onlyJson(await ok(h, ['config', 'show', '--json'], {CODIKA_API_KEY: ENV_KEY}))
+    assert.match(doc.warnings[0], /CODIKA_API_KEY is set/)
   })
 
   it('--json: the objects of use --json and profile list --json, baseUrl and baseUrlSource in 3.6.0 words', async () => {

@@ -179,11 +179,13 @@ describe('keys in the system credential store', {...keyringSuite, concurrency: t
     assert.equal(await store.count(), 1)
   })
 
-  it('sandbox start --login twice: the profile "sandbox" is replaced, and so is its entry', async (t) => {
+  it('sandbox start --login, then again with --force: the profile "sandbox" is replaced, and so is its entry', async (t) => {
     const store = await keyring(t)
     const h = homes.home()
-    const start = async () => {
-      const sandbox = await startSandboxCli(h, ['--port', '0', '--reset', '--login', '--json'], {env: store.env})
+    const start = async (...more: string[]) => {
+      const sandbox = await startSandboxCli(h, ['--port', '0', '--reset', '--login', '--json', ...more], {
+        env: store.env,
+      })
       const doc = JSON.parse(sandbox.stdout())
       assert.equal((await sandbox.stop()).code, 0)
       return doc
@@ -192,7 +194,9 @@ describe('keys in the system credential store', {...keyringSuite, concurrency: t
     assert.equal(first.profile, 'sandbox')
     const firstRef = refOf(h, 'sandbox')
     assert.equal(await store.secret(firstRef.account), first.data.seeded.owner.apiKey)
-    const second = await start()
+    // Replaced with consent (--force; without it, the key would go to "sandbox-2"): one entry, the new key's.
+    const second = await start('--force')
+    assert.equal(second.profile, 'sandbox')
     const secondRef = refOf(h, 'sandbox')
     assert.equal(await store.secret(secondRef.account), second.data.seeded.owner.apiKey)
     assert.equal(await store.secret(firstRef.account), undefined)

@@ -147,8 +147,14 @@ describe('profile list', {concurrency: true}, () => {
       table.stdout,
       /^\s+env\s+\[env\]\s+CODIKA_API_KEY\s+admin-api-key\s+cka_EnvK…DDDD\s+-\s+-\s+http:\/\/127\.0\.0\.1:9999$/m,
     )
-    assert.match(table.stdout, /CODIKA_API_KEY is set: commands in this shell use it, not the active profile\./)
+    // Issue 10: the note goes to stderr (and `warnings`), never into the table on stdout.
+    assert.match(
+      table.stderr,
+      /^Warning: CODIKA_API_KEY is set: commands in this shell use it, not the active profile\.$/m,
+    )
+    assert.doesNotMatch(table.stdout, /is set/)
     const doc = onlyJson(await ok(h, ['profile', 'list', '--json'], env))
+    assert.deepEqual(doc.warnings, ['CODIKA_API_KEY is set: commands in this shell use it, not the active profile.'])
     assert.deepEqual(doc.env, {
       maskedKey: 'cka_EnvK…DDDD',
       type: 'admin-api-key',

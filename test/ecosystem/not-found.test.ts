@@ -52,8 +52,22 @@ describe('an unknown command', () => {
     })
     const screen = stripVTControlCharacters(result.screen)
     assert.equal(result.code, 2, screen)
-    assert.match(screen, /organisation create-key is not a codika command/)
+    assert.match(screen, /"codika organisation create-key" is not a codika command/)
     assert.match(screen, /Run codika help for a list of available commands/)
+  })
+
+  // Issue 10, item 5: the prompt's warning named the words as typed.
+  it('on a terminal: the warning and the question never show a key typed where a command was expected', async () => {
+    const key = 'cko_Typ0edKeyInPlaceOfACommand1234'
+    const other = 'ckp_AnotherSecretKey0123456789'
+    const result = await runInPty(home, ['logn', key, '--api-key', other], {
+      steps: [{waitFor: /Did you mean/, send: 'n\r'}],
+    })
+    const screen = stripVTControlCharacters(result.screen)
+    assert.equal(result.code, 2, screen)
+    assert.match(screen, /is not a codika command/)
+    for (const secret of [key, other, 'Typ0edKey', 'AnotherSecret']) assert.ok(!screen.includes(secret), screen)
+    assert.doesNotMatch(screen, /--api-key/)
   })
 
   it('on a terminal: "y" runs the suggested command', async () => {

@@ -4,7 +4,7 @@ import {resolveBaseUrl} from '../../lib/credentials.js'
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {noProfiles} from '../../lib/profiles/errors.js'
 import type {ProfileFile} from '../../lib/profiles/types.js'
-import {configOverview} from '../../lib/profiles/views.js'
+import {configOverview, shadowingNote} from '../../lib/profiles/views.js'
 import {configShowText} from '../../lib/screens/profiles.js'
 
 export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
@@ -29,10 +29,12 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
     const read = () => (file ??= this.store.read())
     const url = resolveBaseUrl({apiUrl: flags['api-url'], profile: flags.profile}, read)
     const overview = configOverview(read(), url)
-    if (!this.jsonEnabled()) {
-      if (overview.profiles.length === 0) throw noProfiles()
-      this.log(await configShowText(overview))
-    }
+    const json = this.jsonEnabled()
+    if (!json && overview.profiles.length === 0) throw noProfiles()
+    // As profile list: what overrides the active profile in this shell is a warning (stderr, or `warnings`).
+    const note = shadowingNote()
+    if (note) this.warn(note)
+    if (!json) this.log(await configShowText(overview))
     return overview
   }
 }

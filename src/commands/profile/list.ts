@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../lib/oclif/base-command.js'
-import {listProfiles} from '../../lib/profiles/views.js'
+import {listProfiles, shadowingNote} from '../../lib/profiles/views.js'
 import {profileListText} from '../../lib/screens/profiles.js'
 
 export default class ProfileList extends BaseCommand<typeof ProfileList> {
@@ -14,6 +14,9 @@ export default class ProfileList extends BaseCommand<typeof ProfileList> {
 
   async run() {
     const list = listProfiles(this.store.read())
+    // What overrides the active profile in this shell is said on stderr (and in `warnings`), not in the table.
+    const note = shadowingNote()
+    if (note) this.warn(note)
     if (!this.jsonEnabled()) this.log(await profileListText(list))
     return list
   }

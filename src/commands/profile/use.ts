@@ -31,13 +31,14 @@ export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
 
   async run() {
     if (this.flags['list-names']) return listProfileNames(configPath(), this.jsonEnabled())
+    const note = shadowingNote()
     if (this.args.name === undefined) {
       const list = listProfiles(this.store.read())
+      if (note) this.warn(note)
       if (!this.jsonEnabled()) this.log(await profileListText(list))
       return list
     }
     const result = await useProfile(this.store, this.args.name)
-    const note = shadowingNote()
     if (note) this.warn(note)
     if (!this.jsonEnabled()) this.log(switchedText(result))
     return result

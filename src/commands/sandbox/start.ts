@@ -1,6 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {BaseCommand, keyStorageFlags} from '../../lib/oclif/base-command.js'
+import {sentence} from '../../lib/output.js'
 import {nextStopSignal} from '../../lib/sandbox/stop-signal.js'
 import {DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
 
@@ -33,7 +34,14 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
     }),
     data: Flags.string({summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db).'}),
     reset: Flags.boolean({summary: 'Delete the data file first and start empty.'}),
-    login: Flags.boolean({summary: 'Save the seeded owner key as the active profile "sandbox".'}),
+    login: Flags.boolean({
+      summary:
+        'Save the seeded owner key as the active profile "sandbox" (or "sandbox-2"… when "sandbox" holds another key).',
+    }),
+    force: Flags.boolean({
+      summary: 'With --login: replace a profile "sandbox" that holds another key, without asking.',
+      dependsOn: ['login'],
+    }),
     ...keyStorageFlags,
   }
 
@@ -43,15 +51,8 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
     const {describeSandbox, launchSandbox, saveOwnerProfile} = await import('../../lib/sandbox/launch.js')
     const {sandboxBanner} = await import('../../lib/screens/sandbox.js')
     const {isLoopbackHost} = await import('../../sandbox/server.js')
-    const {port, host, data, reset, login} = this.flags
+    const {port, host, data, reset, login, force} = this.flags
     if (login) await this.checkKeyStorage()
-    if (!isLoopbackHost(host)) {
-      const warning = `Listening on ${host}: other machines can reach this sandbox.`
-      this.warn(warning)
-      // stderr is this server's log even with --json, and a script reading only `data` would never see it.
-      if (this.jsonEnabled()) process.stderr.write(`Warning: ${warning}\n`)
-    }
-
     const sandbox = await launchSandbox({
       port,
       host,
@@ -60,12 +61,35 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
       log: (line) => process.stderr.write(`${line}\n`),
     })
 
+    // Said once it listens: a start that failed reached nobody.
+    if (!isLoopbackHost(host)) {
+      const warning = `Listening on ${host}: other machines can reach this sandbox.`
+      this.warn(warning)
+      // stderr is this server's log even with --json, and a script reading only `data` would never see it.
+      if (this.jsonEnabled()) process.stderr.write(`Warning: ${warning}\n`)
+    }
+
     let profile: string | null = null
     if (login && sandbox.seeded) {
+      const {canPrompt, confirm} = await import('../../lib/profiles/prompt.js')
       try {
-        profile = await saveOwnerProfile(this.store, sandbox.seeded, sandbox.url)
+        const saved = await saveOwnerProfile(
+          this.store,
+          sandbox.seeded,
+          sandbox.url,
+          force
+            ? {kind: 'replace'}
+            : canPrompt(this.jsonEnabled())
+              ? {kind: 'ask', confirm: (plan) => confirm(replaceQuestion(plan.name))}
+              : {kind: 'rename'},
+        )
+        profile = saved.name
+        if (saved.renamedFrom) this.warn(renamedNotice(saved.renamedFrom, saved.name))
       } catch (error) {
-        this.warn(`Could not save the profile "sandbox": ${(error as Error).message}`)
+        const e = this.toCodikaError(error)
+        // No consent at the question: the server still runs, its keys in the banner; nothing was saved.
+        if (e.code === 'CANCELLED') throw e
+        this.warn(`Could not save the profile "sandbox": ${sentence(e.message)}${e.hint ? ` ${e.hint}` : ''}`)
       }
     } else if (login) {
       this.warn('--login needs the seeded keys, which this data file showed on an earlier start only; use --reset.')
@@ -78,4 +102,12 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
     await sandbox.close()
     if (!this.jsonEnabled()) process.stderr.write(`Sandbox stopped (${signal}).\n`)
   }
+}
+
+function replaceQuestion(name: string): string {
+  return `Profile "${name}" holds a different key. Replace it with this sandbox's owner key?`
+}
+
+function renamedNotice(wanted: string, used: string): string {
+  return `Profile "${wanted}" holds another key, which stays; the owner key is saved as "${used}" (--force replaces "${wanted}").`
 }

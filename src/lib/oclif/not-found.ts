@@ -39,17 +39,22 @@ const hook: Hook.CommandNotFound = async function (options) {
   const known = knownCommandPrefix(id, config)
   if (known) return fail(unexpectedArguments(known.words, known.command))
 
+  // Only the command words are shown, never the flags, and never anything shaped like a key.
+  const typed = redact(toConfiguredId(id, config))
   if (process.stdin.isTTY && process.stderr.isTTY && !json) {
     const {default: prompt} = await import('@oclif/plugin-not-found')
-    const context = {...this, error: (message: string | Error) => this.error(message, {exit: EXIT.USAGE})}
+    const context = {
+      ...this,
+      // The plugin's own warning would show the words as typed (a key among them): ours, with the same meaning.
+      warn: () => process.stderr.write(`Warning: "${config.bin} ${typed}" is not a ${config.bin} command.\n`),
+      error: (message: string | Error) => this.error(message, {exit: EXIT.USAGE}),
+    }
     return prompt.call(context, options)
   }
 
   const hidden = new Set(config.commands.filter((c) => c.hidden).map((c) => c.id))
   const ids = [...config.commandIDs, ...config.commands.flatMap((c) => c.aliases)].filter((c) => !hidden.has(c))
   const suggestion = ids.length > 0 ? toConfiguredId(closestMatch(id, ids), config) : undefined
-  // Only the command words are shown, never the flags, and never anything shaped like a key.
-  const typed = redact(toConfiguredId(id, config))
   fail(
     usageError(
       'COMMAND_NOT_FOUND',

@@ -4,6 +4,7 @@
 import {CodikaError, type ErrorCode, usageError} from '../errors.js'
 import {plain} from '../output.js'
 import {redact} from '../redact.js'
+import {PERSONAL_SCOPE_NAMES} from '../scopes.js'
 import {Errors} from './core.js'
 
 /** Our words for a relation between flags that oclif checks (dependsOn, exclusive), by the flag that has it. */
@@ -15,6 +16,8 @@ export interface CommandFacts {
   /** Set on a command whose extra words may be a secret: they are never shown, and this hint says what to do. */
   secretArgumentsHint?: string
   flagRuleWords?: FlagRuleWords
+  /** Its flags, by name (a command with `--scopes` hears about comma-separated lists). */
+  flags?: Record<string, unknown>
 }
 
 type FlagDefinition = {required?: boolean; dependsOn?: string[]; exclusive?: string[]; char?: string}
@@ -42,7 +45,7 @@ export function toCodikaError(err: unknown, command: CommandFacts = {}): CodikaE
 function usageErrorOf(err: ParserError, command: CommandFacts): CodikaError {
   const {args, flags, parse} = err
   // UnexpectedArgsError: the words left over.
-  if (isStringList(args)) return unexpectedArguments(args, command)
+  if (isStringList(args)) return unexpectedArguments(args, command, parse?.output?.flags?.scopes)
   // RequiredArgsError: the definitions of the missing ones.
   if (Array.isArray(args)) return missingArguments(args as ArgDefinition[])
   // NonExistentFlagsError.
@@ -67,7 +70,7 @@ function usageErrorOf(err: ParserError, command: CommandFacts): CodikaError {
 }
 
 /** Extra words after a command: `Unexpected argument`, exit 2 (also for `whoami extra`, see lib/oclif/not-found.ts). */
-export function unexpectedArguments(words: readonly string[], command: CommandFacts): CodikaError {
+export function unexpectedArguments(words: readonly string[], command: CommandFacts, given?: unknown): CodikaError {
   const s = words.length === 1 ? '' : 's'
   if (command.secretArgumentsHint)
     return usageError(
@@ -75,7 +78,17 @@ export function unexpectedArguments(words: readonly string[], command: CommandFa
       `Unexpected argument${s}: ${command.id ? `"${command.id.replaceAll(':', ' ')}"` : 'this command'} takes none (what was typed is not shown: it may be a key).`,
       command.secretArgumentsHint,
     )
-  return usageError('INVALID_ARGUMENT', `Unexpected argument${s}: ${redact(words.join(' '))}.`, SEE_HELP)
+  // `--scopes a b`: the words after the first scope are left over.
+  const scopes = words.filter(isKnownScope)
+  const hint =
+    scopes.length > 0 && command.flags && Object.hasOwn(command.flags, 'scopes')
+      ? `Scopes are comma-separated, without spaces: --scopes ${[...(isStringList(given) ? given : []), ...scopes].join(',')}`
+      : SEE_HELP
+  return usageError('INVALID_ARGUMENT', `Unexpected argument${s}: ${redact(words.join(' '))}.`, hint)
+}
+
+function isKnownScope(word: string): boolean {
+  return PERSONAL_SCOPE_NAMES.includes(word)
 }
 
 function missingArguments(args: ArgDefinition[]): CodikaError {

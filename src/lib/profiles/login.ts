@@ -146,27 +146,6 @@ export function replaceRefused(plan: LoginPlan, asked: boolean) {
   )
 }
 
-/**
- * Saves the key under the lock and makes it active. The plan is made again inside the lock (another
- * process may have changed the file since); `mayReplace` says whether a replace is allowed. The store puts the key
- * where the storage choice says (the system credential store, or the file) and drops the entry of a replaced key.
- */
-export async function saveLogin(
-  store: ProfileStore,
-  profile: Profile,
-  name: string | undefined,
-  mayReplace: (plan: LoginPlan) => boolean,
-): Promise<LoginPlan> {
-  return store.update(
-    async (file) => {
-      const plan = await planLoginNow(store, file, profile.apiKey!, name, profile)
-      if (plan.action === 'replaced' && !mayReplace(plan)) throw replaceRefused(plan, false)
-      return storePlanned(file, plan, profile)
-    },
-    {saves: (plan) => [plan.name]},
-  )
-}
-
 /** Writes the planned profile into the file and makes it active (inside store.update). */
 function storePlanned<P extends LoginPlan>(file: ProfileFile, plan: P, profile: Profile): P {
   // A refresh keeps what only the file knows (fields of the established client, a keyId from create-key, the

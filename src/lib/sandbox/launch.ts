@@ -9,6 +9,7 @@ import {type Sandbox, SandboxStoreError, startSandbox, type SandboxOptions} from
 import {FETCH_BLOCKED_PORTS} from '../api/transport-rules.js'
 import {CodikaError, usageError} from '../errors.js'
 import {describeFileError, isDescribedFileError} from '../file-errors.js'
+import {type ClashPolicy, type SavedKey, saveKeyProfile} from '../profiles/login.js'
 import {configPath} from '../profiles/paths.js'
 import type {ProfileStore} from '../profiles/store.js'
 import {defaultDataFile} from './paths.js'
@@ -139,21 +140,27 @@ export function describeSandbox(sandbox: Sandbox, profile: string | null) {
   }
 }
 
-/** Saves the seeded owner key as the active profile `sandbox`, pointing at this server. */
-export async function saveOwnerProfile(store: ProfileStore, seeded: SeededSandbox, url: string): Promise<string> {
+/**
+ * Saves the seeded owner key as the active profile `sandbox`, pointing at this server, as `login` saves a key
+ * (saveKeyProfile: locked, atomic, the credential store): a profile of that name holding another key is replaced only
+ * with consent (`onClash`), else the key goes under a free name (`sandbox-2`), which the result says.
+ */
+export async function saveOwnerProfile(
+  store: ProfileStore,
+  seeded: SeededSandbox,
+  url: string,
+  onClash: ClashPolicy,
+): Promise<SavedKey> {
   const {owner} = seeded
-  await store.update((file) => {
-    file.profiles[SANDBOX_PROFILE] = {
-      apiKey: owner.apiKey,
-      type: owner.type,
-      keyId: owner.keyId,
-      keyName: owner.keyName,
-      keyPrefix: owner.keyPrefix,
-      scopes: owner.scopes,
-      createdAt: owner.createdAt,
-      baseUrl: url,
-    }
-    file.activeProfile = SANDBOX_PROFILE
-  })
-  return SANDBOX_PROFILE
+  const profile = {
+    apiKey: owner.apiKey,
+    type: owner.type,
+    keyId: owner.keyId,
+    keyName: owner.keyName,
+    keyPrefix: owner.keyPrefix,
+    scopes: owner.scopes,
+    createdAt: owner.createdAt,
+    baseUrl: url,
+  }
+  return saveKeyProfile(store, profile, SANDBOX_PROFILE, onClash)
 }

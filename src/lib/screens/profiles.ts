@@ -5,13 +5,7 @@ import {renderTable} from './table.js'
 import {expiryOf} from '../profiles/expiry.js'
 import type {KeyLocation} from '../profiles/keyring.js'
 import type {ClearAllResult, RemoveResult, SecureResult, UseResult} from '../profiles/manage.js'
-import {
-  type ConfigOverview,
-  type EnvCredentialsView,
-  type ProfileList,
-  type ProfileView,
-  shadowingNote,
-} from '../profiles/views.js'
+import type {ConfigOverview, EnvCredentialsView, ProfileList, ProfileView} from '../profiles/views.js'
 
 /** `3/30/2026`, `3/30/2026 (in 3 days)`, `3/1/2026 (EXPIRED)`; `never` only when the platform said so. */
 export function expiryText(
@@ -128,13 +122,10 @@ function expiryLabel(expiresAt: string): string {
   return date
 }
 
-/** The human form of `profile list`: the table, then what overrides the active profile in this shell. */
-export async function profileListText(list: ProfileList, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/** The human form of `profile list`: the table (what overrides the active profile is a warning: shadowingNote). */
+export async function profileListText(list: ProfileList): Promise<string> {
   if (list.profiles.length === 0 && !list.env) return 'No profiles yet. Run `codika login` to add one.'
-  const lines = [await profileTable(list.profiles, list.env ?? undefined)]
-  const note = shadowingNote(env)
-  if (note) lines.push('', printable(note))
-  return lines.join('\n')
+  return profileTable(list.profiles, list.env ?? undefined)
 }
 
 /**

@@ -22,6 +22,8 @@ interface Case {
   args: string[]
   code: string
   message: RegExp
+  /** The hint, checked in the --json document. */
+  hint?: RegExp
   env?: Record<string, string>
   /** false: no key from anywhere (the "no key" case). */
   keys?: boolean
@@ -86,6 +88,21 @@ const cases: Case[] = [
     code: 'INVALID_FLAG',
     message: /(?:^|Error: )--expires-in-days must be (a whole number|at least 1)/,
   })),
+  // Issue 10: a scope list written with spaces, quoted (one word) or not (extra arguments), says that lists take commas.
+  {
+    name: '--scopes "deploy:use-case workflows:trigger"',
+    args: [...ORG_FLAG, ...NAME, '--scopes', 'deploy:use-case workflows:trigger'],
+    code: 'UNKNOWN_SCOPE',
+    message: /Scopes are comma-separated: "deploy:use-case workflows:trigger" is not one scope\./,
+    hint: /^Write --scopes deploy:use-case,workflows:trigger$/,
+  },
+  {
+    name: '--scopes deploy:use-case workflows:trigger',
+    args: [...ORG_FLAG, ...NAME, '--scopes', 'deploy:use-case', 'workflows:trigger'],
+    code: 'INVALID_ARGUMENT',
+    message: /Unexpected argument: workflows:trigger\./,
+    hint: /^Scopes are comma-separated, without spaces: --scopes deploy:use-case,workflows:trigger$/,
+  },
   // Issue 10: beyond what a number holds exactly, the value is too large, not "at least 1".
   ...['9007199254740993', '99999999999999999999'].map((days) => ({
     name: `--expires-in-days ${days}`,
@@ -217,6 +234,7 @@ describe('create-key: bad input', () => {
         if (json) {
           const doc = assertJsonFailure(result, 2, c.code)
           assert.match(doc.error.message, c.message)
+          if (c.hint) assert.match(doc.error.hint, c.hint)
           assert.equal(result.stderr, '', 'nothing on stderr with --json')
         } else {
           assertHumanFailure(result, 2, c.message)

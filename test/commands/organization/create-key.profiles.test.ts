@@ -209,7 +209,7 @@ describe('create-key: the key is printed even when saving fails', () => {
         assert.doesNotMatch(result.stdout, /Saved as profile/)
         assert.match(
           result.stderr,
-          /^Warning: The key was created but could not be saved as a profile: .*config\.json/m,
+          /^Warning: The key was created but could not be saved as a profile: .*config\.json[^\n]*[.!?] Copy the key now/m,
           label,
         )
         assert.ok(!result.stderr.includes(NEW_KEY), 'the key is not repeated in the warning')

@@ -5,11 +5,20 @@ import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, statSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {dirname, join} from 'node:path'
+import {stripVTControlCharacters} from 'node:util'
 import {after, describe, it} from 'node:test'
 
 import {ORGANIZATION_SCOPE_NAMES, ORGANIZATIONS_CREATE} from '../../../src/lib/scopes.js'
-import {assertHumanFailure, assertJsonFailure, assertNoStack, onlyJson, readConfig} from '../../helpers/assertions.js'
+import {
+  assertHumanFailure,
+  assertJsonFailure,
+  assertNoStack,
+  onlyJson,
+  readConfig,
+  writeConfig,
+} from '../../helpers/assertions.js'
 import {BIN, cleanEnv, type CliResult, configFile, runCli, tempHomes} from '../../helpers/cli.js'
+import {runInPty} from '../../helpers/pty.js'
 import {killLeftovers, type SandboxDocument, startSandboxCli} from '../../helpers/sandbox-cli.js'
 import {call} from '../../sandbox/helpers.js'
 
@@ -178,6 +187,86 @@ describe('sandbox start', {concurrency: true}, () => {
     } finally {
       assert.deepEqual(await started.stop('SIGTERM'), {code: 0, signal: null})
     }
+  })
+
+  // Issue 10, item 1: a profile "sandbox" holding another key is never replaced without consent.
+  it('--login off a terminal keeps a profile "sandbox" that holds another key and saves as "sandbox-2", saying so; --force replaces', async () => {
+    const h = home()
+    const OTHER = `ckp_${'K'.repeat(43)}`
+    writeConfig(h, {
+      activeProfile: 'sandbox',
+      profiles: {sandbox: {apiKey: OTHER, type: 'personal-api-key', baseUrl: 'https://example.invalid'}},
+    })
+    const started = await startSandboxCli(h, ['--port', '0', '--json', '--login', '--reset'])
+    try {
+      const {data, profile, warnings} = JSON.parse(started.stdout()) as SandboxDocument
+      assert.equal(profile, 'sandbox-2')
+      assert.deepEqual(warnings, [
+        'Profile "sandbox" holds another key, which stays; the owner key is saved as "sandbox-2" (--force replaces "sandbox").',
+      ])
+      const config = readConfig(h)
+      assert.equal(config.profiles.sandbox.apiKey, OTHER, 'the other key is kept')
+      assert.equal(config.profiles['sandbox-2'].apiKey, data.seeded!.owner.apiKey)
+      assert.equal(config.activeProfile, 'sandbox-2')
+    } finally {
+      assert.deepEqual(await started.stop('SIGTERM'), {code: 0, signal: null})
+    }
+    // Human mode says it on stderr.
+    const human = await startSandboxCli(h, ['--port', '0', '--login', '--reset'])
+    try {
+      assert.match(
+        human.stderr(),
+        /^Warning: Profile "sandbox" holds another key, which stays; the owner key is saved as "sandbox-3"/m,
+      )
+      assert.doesNotMatch(human.stderr(), RAW_KEY)
+    } finally {
+      assert.deepEqual(await human.stop('SIGTERM'), {code: 0, signal: null})
+    }
+    const forced = await startSandboxCli(h, ['--port', '0', '--json', '--login', '--reset', '--force'])
+    try {
+      const {data, profile, warnings} = JSON.parse(forced.stdout()) as SandboxDocument
+      assert.equal(profile, 'sandbox')
+      assert.deepEqual(warnings, [])
+      assert.equal(readConfig(h).profiles.sandbox.apiKey, data.seeded!.owner.apiKey)
+    } finally {
+      assert.deepEqual(await forced.stop('SIGTERM'), {code: 0, signal: null})
+    }
+  })
+
+  it('--login on a terminal asks before it replaces a profile "sandbox" holding another key: no keeps it, yes replaces', async () => {
+    const h = home()
+    const OTHER = `ckp_${'Q'.repeat(43)}`
+    writeConfig(h, {activeProfile: 'sandbox', profiles: {sandbox: {apiKey: OTHER, type: 'personal-api-key'}}})
+    const question = /Profile "sandbox" holds a different key\. Replace it with this sandbox's owner key\? \[y\/N\]/
+    const no = await runInPty(h, ['sandbox', 'start', '--port', '0', '--reset', '--login'], {
+      steps: [
+        {waitFor: question, send: 'n\r'},
+        {waitFor: /Press Ctrl\+C to stop\./, send: '\u0003'},
+      ],
+    })
+    assert.equal(no.code, 0, no.screen)
+    assert.match(
+      stripVTControlCharacters(no.screen),
+      /Warning: Could not save the profile "sandbox": Profile "sandbox" holds a different key/,
+    )
+    assert.equal(readConfig(h).profiles.sandbox.apiKey, OTHER)
+    assert.deepEqual(Object.keys(readConfig(h).profiles), ['sandbox'])
+
+    const yes = await runInPty(h, ['sandbox', 'start', '--port', '0', '--reset', '--login'], {
+      steps: [
+        {waitFor: question, send: 'y\r'},
+        {waitFor: /Press Ctrl\+C to stop\./, send: '\u0003'},
+      ],
+    })
+    assert.equal(yes.code, 0, yes.screen)
+    assert.notEqual(readConfig(h).profiles.sandbox.apiKey, OTHER)
+    assert.deepEqual(Object.keys(readConfig(h).profiles), ['sandbox'])
+  })
+
+  it('--force without --login is a usage error (exit 2), and nothing starts', async () => {
+    const result = await runCli(home(), ['sandbox', 'start', '--port', '0', '--force'])
+    assert.equal(result.code, 2, result.stderr)
+    assert.match(result.stderr, /--login/)
   })
 
   it('--host 0.0.0.0 warns on stderr (also with --json) and still gives a loopback URL', async () => {

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
 import {CodikaError} from '../../../src/lib/errors.js'
-import {loginWithKey, saveKeyProfile, saveLogin} from '../../../src/lib/profiles/login.js'
+import {loginWithKey, saveKeyProfile} from '../../../src/lib/profiles/login.js'
 import {ProfileStore} from '../../../src/lib/profiles/store.js'
 import type {Profile} from '../../../src/lib/profiles/types.js'
 import {tempHome} from '../../helpers/cli.js'
@@ -65,17 +65,11 @@ describe('saveKeyProfile: a profile of that name holding another key', () => {
     assert.deepEqual(profiles(no), {sandbox: OLD})
   })
 
-  it('the same key is refreshed whatever the policy, and saveLogin keeps its own semantics', async () => {
+  it('the same key is refreshed whatever the policy', async () => {
     const s = await store()
-    assert.equal((await saveKeyProfile(s, OLD, 'sandbox', {kind: 'refuse'})).action, 'refreshed')
-    await assert.rejects(
-      saveLogin(s, NEW, 'sandbox', () => false),
-      refused,
-    )
-    assert.equal(
-      (await saveLogin(s, NEW, 'sandbox', (plan) => plan.existing?.apiKey === OLD.apiKey)).action,
-      'replaced',
-    )
+    for (const onClash of [{kind: 'refuse'}, {kind: 'rename'}, {kind: 'replace'}] as const)
+      assert.equal((await saveKeyProfile(s, OLD, 'sandbox', onClash)).action, 'refreshed')
+    assert.deepEqual(Object.keys(profiles(s)), ['sandbox'])
   })
 
   it('loginWithKey: a refused replace is known before the key is sent anywhere', async () => {

@@ -1,6 +1,19 @@
 // ProfileStore on real files in a temp folder: validated reads, locked atomic writes, modes, unknown fields.
 import assert from 'node:assert/strict'
-import {chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {after, describe, it} from 'node:test'
@@ -23,6 +36,8 @@ function seed(path: string, text: string, fileMode = 0o600, dirMode = 0o700): vo
   chmodSync(dirname(path), dirMode)
 }
 const mode = (path: string) => statSync(path).mode & 0o777
+/** A read profile file as plain objects (the store keeps profiles in a map without a prototype). */
+const plain = (value: unknown) => JSON.parse(JSON.stringify(value))
 const profile = (apiKey: string, extra: Record<string, unknown> = {}) => ({apiKey, type: 'org-api-key', ...extra})
 
 function rejectsUnreadable(fn: () => unknown, path: string, problem: RegExp): void {
@@ -40,16 +55,16 @@ function rejectsUnreadable(fn: () => unknown, path: string, problem: RegExp): vo
 describe('ProfileStore.read', () => {
   it('a missing file reads as no profiles, and nothing is created', () => {
     const path = storePath()
-    assert.deepEqual(new ProfileStore(path).read(), {activeProfile: null, profiles: {}})
+    assert.deepEqual(plain(new ProfileStore(path).read()), {activeProfile: null, profiles: {}})
     assert.throws(() => statSync(dirname(path)), /ENOENT/)
   })
 
   it('reads the contract layout; a file without "profiles" has none; a dangling active name means none', () => {
     const path = storePath()
     seed(path, JSON.stringify({activeProfile: 'a', profiles: {a: profile('cko_a')}}))
-    assert.deepEqual(new ProfileStore(path).read(), {activeProfile: 'a', profiles: {a: profile('cko_a')}})
+    assert.deepEqual(plain(new ProfileStore(path).read()), {activeProfile: 'a', profiles: {a: profile('cko_a')}})
     seed(path, '{}')
-    assert.deepEqual(new ProfileStore(path).read(), {activeProfile: null, profiles: {}})
+    assert.deepEqual(plain(new ProfileStore(path).read()), {activeProfile: null, profiles: {}})
     seed(path, JSON.stringify({activeProfile: 'gone', profiles: {a: profile('cko_a')}}))
     assert.equal(new ProfileStore(path).read().activeProfile, null)
   })
@@ -195,7 +210,8 @@ describe('ProfileStore.update', () => {
   it('waits for a lock held by someone else, then proceeds', async () => {
     const path = storePath()
     mkdirSync(dirname(path), {recursive: true})
-    writeFileSync(`${path}.lock`, '99999\n')
+    // The holder is alive: the test runner that started this process.
+    writeFileSync(`${path}.lock`, `${process.ppid}\n`)
     let done = false
     const pending = new ProfileStore(path).update((file) => {
       file.profiles.a = profile('cko_a')
@@ -237,5 +253,111 @@ describe('ProfileStore.update', () => {
       (e: unknown) =>
         e instanceof CodikaError && e.code === 'CONFIG_UNWRITABLE' && e.message.includes(path) && e.exitCode === 1,
     )
+  })
+})
+
+// Issue 10: item 6 (names that are Object.prototype members) and the rough edges of the profile file.
+describe("ProfileStore: what a user's own file and machine may hold", () => {
+  const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', '__defineGetter__']
+
+  it('names that are Object.prototype members are plain names: absent ones find nothing, present ones are kept', async () => {
+    const path = storePath()
+    seed(path, JSON.stringify({activeProfile: null, profiles: {a: profile('cko_a')}}))
+    const file = new ProfileStore(path).read()
+    for (const name of PROTOTYPE_NAMES) {
+      assert.equal(file.profiles[name], undefined, `${name} finds something`)
+      assert.equal(name in file.profiles, false)
+    }
+    // Saved under such names (JSON's "__proto__" key is an own key), they read back as profiles like any other.
+    const text = `{"activeProfile": "__proto__", "profiles": {${PROTOTYPE_NAMES.map((name) => `"${name}": {"apiKey": "cko_${name}", "type": "org-api-key"}`).join(', ')}}}`
+    seed(path, text)
+    const again = new ProfileStore(path).read()
+    assert.equal(again.activeProfile, '__proto__')
+    assert.deepEqual(Object.keys(again.profiles), PROTOTYPE_NAMES)
+    for (const name of PROTOTYPE_NAMES) assert.equal(again.profiles[name].apiKey, `cko_${name}`)
+    await new ProfileStore(path).update((f) => {
+      f.profiles.b = profile('cko_b')
+    })
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(path, 'utf8')).profiles), [...PROTOTYPE_NAMES, 'b'])
+  })
+
+  it('a byte-order mark is named, and the file is left alone', async () => {
+    const path = storePath()
+    const text = '\uFEFF{"activeProfile": null, "profiles": {}}'
+    seed(path, text)
+    rejectsUnreadable(() => new ProfileStore(path).read(), path, /byte-order mark \(U\+FEFF\)/)
+    await assert.rejects(
+      new ProfileStore(path).update(() => {}),
+      /byte-order mark/,
+    )
+    assert.equal(readFileSync(path, 'utf8'), text)
+  })
+
+  it('a folder where the file should be gets a hint about the folder, not about permissions', () => {
+    const path = storePath()
+    mkdirSync(path, {recursive: true})
+    assert.throws(
+      () => new ProfileStore(path).read(),
+      (e: unknown) =>
+        e instanceof CodikaError &&
+        e.code === 'CONFIG_UNREADABLE' &&
+        /\.$/.test(e.message) &&
+        /Move the folder aside/.test(e.hint ?? '') &&
+        !/permission/i.test(e.hint ?? ''),
+    )
+  })
+
+  it('a symbolic link to the file is written through: the link stays, its target gets the change', async () => {
+    const path = storePath()
+    const real = join(dirname(dirname(path)), 'dotfiles', 'codika.json')
+    seed(real, JSON.stringify({activeProfile: null, profiles: {}}))
+    mkdirSync(dirname(path), {recursive: true, mode: 0o700})
+    symlinkSync(real, path)
+    await new ProfileStore(path).update((file) => {
+      file.profiles.a = profile('cko_a')
+    })
+    assert.ok(lstatSync(path).isSymbolicLink(), 'the link was replaced by a file')
+    assert.equal(readlinkSync(path), real)
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(real, 'utf8')).profiles), ['a'])
+    assert.equal(mode(real), 0o600)
+    assert.deepEqual(readdirSync(dirname(real)), ['codika.json'], 'no temporary file left beside the target')
+  })
+
+  it('modes tighter than 0600/0700 are kept (a 0400 file, a 0500 folder); looser ones are tightened', async () => {
+    const path = storePath()
+    seed(path, JSON.stringify({activeProfile: null, profiles: {}}), 0o400, 0o700)
+    await new ProfileStore(path).update((file) => {
+      file.profiles.a = profile('cko_a')
+    })
+    assert.equal(mode(path), 0o400)
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(path, 'utf8')).profiles), ['a'])
+
+    const other = storePath()
+    seed(other, JSON.stringify({activeProfile: null, profiles: {}}), 0o640, 0o500)
+    const change = new ProfileStore(other).update((file) => {
+      file.profiles.a = profile('cko_a')
+    })
+    if (process.getuid?.() === 0) {
+      // root may write into a 0500 folder: the change lands, the folder keeps its mode.
+      await change
+      assert.equal(mode(other), 0o600, 'group read is taken away')
+    } else {
+      await assert.rejects(change, (e: unknown) => e instanceof CodikaError && e.code === 'CONFIG_UNWRITABLE')
+    }
+    assert.equal(mode(dirname(other)), 0o500)
+  })
+
+  it('a lock whose holder is gone is taken over at once, however fresh', async () => {
+    const path = storePath()
+    mkdirSync(dirname(path), {recursive: true})
+    // The pid of a process that has exited (and was reaped): nobody holds the lock.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'})
+    writeFileSync(`${path}.lock`, `${dead.stdout}\n`)
+    const started = Date.now()
+    await new ProfileStore(path).update((file) => {
+      file.profiles.a = profile('cko_a')
+    })
+    assert.ok(Date.now() - started < 2000, `waited ${Date.now() - started} ms for a dead holder`)
+    assert.deepEqual(readdirSync(dirname(path)), ['config.json'])
   })
 })
