@@ -10,7 +10,8 @@ const {join} = require('node:path')
 const root = join(__dirname, '..')
 const argv = process.argv.slice(2)
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-if (argv.length === 1 && argv[0] === '--version') {
+// --version, and package.json's additionalVersionFlags (3.6.0's -V): oclif's version flags, as oclif merges them.
+if (argv.length === 1 && ['--version', ...(pjson.oclif.additionalVersionFlags ?? [])].includes(argv[0])) {
   // Scripts call `codika --version` often: answer it without loading oclif, in oclif's exact format.
   const {arch, platform, release} = require('node:os')
   const wsl = platform() === 'linux' && release().toLowerCase().includes('microsoft')
@@ -34,9 +35,11 @@ if (argv.length === 1 && argv[0] === '--version') {
   process.env.CODIKA_DATA_DIR = xdg.dataDir()
   const bundle = require('../dist/lib/oclif/bundle.cjs')
   // A help page imports no ES module, unless a plugin is installed: oclif may then run from the V8 code cache
-  // (dist/lib/oclif/bundle.cjs says why only then). oclif shows help without arguments or with --help before `--`.
+  // (dist/lib/oclif/bundle.cjs says why only then). oclif shows help without arguments or with --help (or its
+  // additionalHelpFlags, package.json's -h) before `--`.
   const end = argv.indexOf('--')
-  const help = argv.length === 0 || argv.slice(0, end === -1 ? undefined : end).includes('--help')
+  const helpFlags = ['--help', ...(pjson.oclif.additionalHelpFlags ?? [])]
+  const help = argv.length === 0 || argv.slice(0, end === -1 ? undefined : end).some((arg) => helpFlags.includes(arg))
   const cached = help && bundle.helpMayUseCodeCache(join(process.env.CODIKA_DATA_DIR, 'package.json'))
   const oclif = bundle.oclifEntries(cached ? {mode: 'cached', cacheDir} : {mode: 'plain'})
   const {settings} = oclif.settings()

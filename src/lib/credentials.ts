@@ -15,16 +15,20 @@ export interface CredentialInput {
   profile?: string
 }
 
-export interface Credentials {
-  apiKey: string
+/** The URL of a run, and where it came from. */
+export interface UrlChoice {
   baseUrl: string
-  keySource: KeySource
   urlSource: UrlSource
+  /** The profile whose baseUrl gave the URL, when one did. */
+  urlProfileName?: string
+}
+
+export interface Credentials extends UrlChoice {
+  apiKey: string
+  keySource: KeySource
   /** The profile the key came from, when it came from one. */
   profileName?: string
   profile?: Profile
-  /** The profile whose baseUrl gave the URL, when one did. */
-  urlProfileName?: string
 }
 
 /**
@@ -108,6 +112,38 @@ function chooseCredentials(
   env: NodeJS.ProcessEnv,
   keyOf: (name: string, profile: Profile) => string,
 ): Credentials {
+  const choice = choose(input, readFile, env, keyOf)
+  if ('noKey' in choice)
+    throw usageError(
+      'NO_API_KEY',
+      'No API key to use.',
+      'Run `codika login`, pass --api-key, set CODIKA_API_KEY, or choose a profile with --profile.',
+    )
+  return choice
+}
+
+/**
+ * The URL a command run with these flags in this environment would call, and where it comes from (the same table),
+ * for a command that needs no key (`config show`): without any key, `--api-url`, else CODIKA_BASE_URL, else production.
+ */
+export function resolveBaseUrl(
+  input: Pick<CredentialInput, 'apiUrl' | 'profile'>,
+  readFile: () => ProfileFile,
+  env: NodeJS.ProcessEnv = process.env,
+): UrlChoice {
+  const choice = choose({apiUrl: input.apiUrl, profile: input.profile}, readFile, env, () => '')
+  if ('noKey' in choice) return choice.noKey
+  const {baseUrl, urlSource, urlProfileName} = choice
+  return urlProfileName === undefined ? {baseUrl, urlSource} : {baseUrl, urlSource, urlProfileName}
+}
+
+/** The rows of the table: the credentials, or (no key to be found) the URL alone. */
+function choose(
+  input: CredentialInput,
+  readFile: () => ProfileFile,
+  env: NodeJS.ProcessEnv,
+  keyOf: (name: string, profile: Profile) => string,
+): Credentials | {noKey: UrlChoice} {
   const envKey = nonEmpty(env.CODIKA_API_KEY)
   const envUrl = nonEmpty(env.CODIKA_BASE_URL)
   const envProfile = nonEmpty(env.CODIKA_PROFILE)
@@ -146,12 +182,7 @@ function chooseCredentials(
   if (envKey !== undefined) return {apiKey: envKey, keySource: 'env', ...urlFrom(flagUrl, envUrlChecked())}
   // Rows 4 and 5: a profile named by CODIKA_PROFILE, else the active one.
   const [name, profile] = fallbackProfile(envProfile, profiles, named)
-  if (!name || !profile)
-    throw usageError(
-      'NO_API_KEY',
-      'No API key to use.',
-      'Run `codika login`, pass --api-key, set CODIKA_API_KEY, or choose a profile with --profile.',
-    )
+  if (!name || !profile) return {noKey: urlFrom(flagUrl, envUrlChecked())}
   return {
     apiKey: keyOf(name, profile),
     keySource: envProfile === undefined ? 'active-profile' : 'env-profile',
@@ -200,7 +231,7 @@ function urlFrom(
   envUrl: string | undefined,
   profile?: Profile,
   profileName?: string,
-): Pick<Credentials, 'baseUrl' | 'urlSource' | 'urlProfileName'> {
+): UrlChoice {
   if (flagUrl !== undefined) return {baseUrl: flagUrl, urlSource: 'flag'}
   if (envUrl !== undefined) return {baseUrl: envUrl, urlSource: 'env'}
   if (profile?.baseUrl) {
@@ -240,7 +271,7 @@ export function describeKeySource(c: Credentials): string {
   }
 }
 
-export function describeUrlSource(c: Credentials): string {
+export function describeUrlSource(c: UrlChoice): string {
   switch (c.urlSource) {
     case 'flag':
       return '--api-url'
@@ -250,5 +281,19 @@ export function describeUrlSource(c: Credentials): string {
       return `profile "${c.urlProfileName}"`
     case 'default':
       return 'production (default)'
+  }
+}
+
+/** Where the URL came from in 3.6.0's words (`config show --json`'s `baseUrlSource`, which its scripts read). */
+export function baseUrlSourceLabel(c: UrlChoice): string {
+  switch (c.urlSource) {
+    case 'flag':
+      return 'flag'
+    case 'env':
+      return 'env (CODIKA_BASE_URL)'
+    case 'profile':
+      return `profile "${c.urlProfileName}"`
+    case 'default':
+      return 'default'
   }
 }

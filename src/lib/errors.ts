@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'MISSING_FLAG',
   'NETWORK_ERROR',
   'NO_API_KEY',
+  'NO_PROFILES',
   'OUTPUT_UNWRITABLE',
   'PROFILE_EXISTS',
   'PROFILE_NOT_FOUND',
@@ -93,7 +94,7 @@ export function usageError(code: ErrorCode, message: string, hint?: string): Cod
   return new CodikaError(code, message, {exitCode: 2, hint})
 }
 
-/** The user pressed Ctrl+C at a prompt: exit 130, and nothing was sent or saved after that point. */
-export function cancelled(): CodikaError {
-  return new CodikaError('CANCELLED', 'Cancelled; nothing was saved.', {exitCode: EXIT.CANCELLED})
+/** The user pressed Ctrl+C at a prompt: exit 130, and nothing was sent or saved (`nothing`: or removed) after that. */
+export function cancelled(nothing = 'nothing was saved'): CodikaError {
+  return new CodikaError('CANCELLED', `Cancelled; ${nothing}.`, {exitCode: EXIT.CANCELLED})
 }

@@ -151,14 +151,16 @@ describe('start-up: quick commands load nothing heavy', () => {
     )
   })
 
-  it('codika --version', async () => {
-    const run = await traced(['--version'])
-    assert.equal(run.code, 0, run.stderr)
-    assert.match(run.stdout, /^codika\/\d+\.\d+\.\d+/)
-    assertLoadsNone(
-      run,
-      HEAVY.map(([name]) => name),
-    )
+  it('codika --version, and -V (3.6.0)', async () => {
+    for (const flag of ['--version', '-V']) {
+      const run = await traced([flag])
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /^codika\/\d+\.\d+\.\d+/)
+      assertLoadsNone(
+        run,
+        HEAVY.map(([name]) => name),
+      )
+    }
   })
 
   it('codika organization create-key --help', async () => {
@@ -171,14 +173,19 @@ describe('start-up: quick commands load nothing heavy', () => {
     )
   })
 
-  it("codika --version (answered without oclif) prints exactly oclif's own version line", async () => {
-    const [fast, viaOclif] = await Promise.all([traced(['--version']), traced(['--version', '--json'])])
+  it("codika --version and -V (answered without oclif) print exactly oclif's own version line", async () => {
+    const [fast, short, viaOclif, shortViaOclif] = await Promise.all([
+      traced(['--version']),
+      traced(['-V']),
+      traced(['--version', '--json']),
+      traced(['-V', '--json']),
+    ])
     assert.equal(fast.code, 0, fast.stderr)
     assert.match(fast.stdout, /^codika\/\d+\.\d+\.\d+ [a-z0-9]+-[a-z0-9]+ node-v\d+\.\d+\.\d+\n$/)
-    assert.equal(fast.stdout, viaOclif.stdout)
-    // The control: the second one really went through oclif.
-    assert.deepEqual(loaded(fast, /\/node_modules\/@oclif\/core\//), [])
-    assert.ok(loaded(viaOclif, /\/node_modules\/@oclif\/core\//).length > 0)
+    for (const run of [short, viaOclif, shortViaOclif]) assert.equal(run.stdout, fast.stdout)
+    // The control: the last two really went through oclif (its additionalVersionFlags for -V).
+    for (const run of [fast, short]) assert.deepEqual(loaded(run, /\/node_modules\/@oclif\/core\//), [])
+    for (const run of [viaOclif, shortViaOclif]) assert.ok(loaded(run, /\/node_modules\/@oclif\/core\//).length > 0)
   })
 
   it("a real create-key validates with the validators generated at build time (no ajv compiler), sends with Node's fetch (no undici), and loads no sandbox, prompt or table", async () => {
@@ -319,7 +326,7 @@ describe('start-up: @oclif/core from the bundle', () => {
   })
 
   it('a help page imports no ES module: the one case in which oclif runs from the code cache', async () => {
-    for (const args of [['organization', 'create-key', '--help'], ['--help'], []]) {
+    for (const args of [['organization', 'create-key', '--help'], ['--help'], [], ['-h'], ['whoami', '-h']]) {
       const run = await traced(args)
       assert.equal(run.code, 0, run.stderr)
       assert.equal(run.oclif, 'cached', args.join(' '))

@@ -268,14 +268,17 @@ describe('shell completion', () => {
       cases.forEach(([line, expected], i) => assert.deepEqual(replies[i], expected.sort(), line))
     })
 
-    it('completes profile names after use, logout, profile use|show|remove, and after --profile/-p on every command', () => {
+    it('completes profile names after use, profiles, logout, profile use|show|remove, and after --profile/-p on every command', () => {
       const lines = [
-        ...['use', 'logout', 'profile use', 'profile show', 'profile remove'].map((words) => `codika ${words} `),
+        ...['use', 'profiles', 'logout', 'profile use', 'profile show', 'profile remove'].map(
+          (words) => `codika ${words} `,
+        ),
         ...commandLines
           .filter(({command}) => command.flags.profile)
           .flatMap(({words}) => [`codika ${words} --profile `, `codika ${words} -p `, `codika ${words} --profile=`]),
       ]
       assert.ok(lines.includes('codika organization create-key -p '))
+      assert.ok(lines.includes('codika config clear --profile '))
       const replies = bashComplete(BASH_SETUP, lines)
       lines.forEach((line, i) => assert.deepEqual(replies[i], PROFILES.map((p) => `${line}${p}`).sort(), line))
       const [narrowed, second] = bashComplete(BASH_SETUP, ['codika use s', 'codika use acme '])
@@ -383,9 +386,11 @@ describe('shell completion', () => {
         ])
       })
 
-      it('completes profile names after use, logout, profile show and -p/--profile', () => {
+      it('completes profile names after use, profiles, logout, profile show and -p/--profile', () => {
         for (const line of [
           'codika use ',
+          'codika profiles ',
+          'codika config clear -p ',
           'codika logout ',
           'codika profile show ',
           'codika whoami -p ',
@@ -491,9 +496,11 @@ describe('shell completion', () => {
       ])
     })
 
-    it('completes profile names after use, logout, profile use|show|remove and -p/--profile', () => {
+    it('completes profile names after use, profiles, logout, profile use|show|remove and -p/--profile', () => {
       for (const line of [
         'codika use ',
+        'codika profiles ',
+        'codika config show --profile ',
         'codika logout ',
         'codika profile use ',
         'codika profile show ',

@@ -20,6 +20,7 @@ const KEYS = {
 }
 const FORMS = [
   ['use', '--list-names'],
+  ['profiles', '--list-names'],
   ['profile', 'use', '--list-names'],
   ['logout', '--list-names'],
 ]
@@ -67,7 +68,7 @@ describe('use --list-names, logout --list-names', () => {
 
   it('is hidden from the help pages', async () => {
     const home = homes.home()
-    for (const command of ['use', 'logout', 'profile use']) {
+    for (const command of ['use', 'profiles', 'logout', 'profile use']) {
       const help = await runCli(home, [...command.split(' '), '--help'])
       assert.equal(help.code, 0, help.stderr)
       assert.doesNotMatch(help.stdout, /list-names/)
@@ -119,11 +120,15 @@ describe('use --list-names, logout --list-names', () => {
   })
 
   it('loads no oclif and no ES module: bin/run.js, this listing and the XDG rule', async () => {
+    for (const command of ['use', 'profiles']) await assertFastPath(command)
+  })
+
+  async function assertFastPath(command: string) {
     const home = homeWithProfiles()
     const trace = join(home, 'trace.txt')
     const probe = pathToFileURL(join(ROOT, 'bench', 'probe.mjs')).href
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', probe, BIN, 'use', '--list-names'], {
+      const child = spawn(process.execPath, ['--import', probe, BIN, command, '--list-names'], {
         env: cleanEnv(home, {CODIKA_PROBE_FILE: trace, CODIKA_PROBE_MODULES: '1'}),
         stdio: 'ignore',
       })
@@ -142,6 +147,6 @@ describe('use --list-names, logout --list-names', () => {
           .map((path) => path.slice(ROOT.length)),
       ),
     ].sort()
-    assert.deepEqual(ours, ['bin/run.js', 'dist/lib/completion/profile-names.cjs', 'dist/lib/xdg.cjs'])
-  })
+    assert.deepEqual(ours, ['bin/run.js', 'dist/lib/completion/profile-names.cjs', 'dist/lib/xdg.cjs'], command)
+  }
 })

@@ -11,6 +11,7 @@ import {
   describeUrlSource,
   isProduction,
   parseBaseUrl,
+  resolveBaseUrl,
   resolveCredentials,
 } from '../../src/lib/credentials.js'
 import {CodikaError} from '../../src/lib/errors.js'
@@ -346,6 +347,49 @@ describe('resolveCredentials: a key from a profile never goes to another profile
                   if (c.profileName !== undefined && owner !== undefined) assert.equal(owner, c.profileName, label)
                 }
     assert.equal(checked, 2 * 2 * 3 * 2 * 2 * 3 * 3 - 4, 'every combination but the four without any key')
+  })
+})
+
+describe('resolveBaseUrl (config show): the URL of the same table, without a key', () => {
+  it('is the URL resolveCredentials gives, for every combination; without any key: --api-url, CODIKA_BASE_URL, production', () => {
+    let checked = 0
+    for (const apiUrl of [undefined, URLS.flag])
+      for (const profile of [undefined, 'named', 'prod'])
+        for (const envKey of [undefined, KEYS.env])
+          for (const envUrl of [undefined, URLS.env])
+            for (const envProfile of [undefined, 'envp', 'prod'])
+              for (const active of ['active', 'prod', null]) {
+                const env = {CODIKA_API_KEY: envKey, CODIKA_BASE_URL: envUrl, CODIKA_PROFILE: envProfile}
+                const label = JSON.stringify({apiUrl, profile, ...env, active})
+                const url = resolveBaseUrl({apiUrl, profile}, () => file(active), env)
+                let expected: Pick<Credentials, 'baseUrl' | 'urlSource' | 'urlProfileName'>
+                try {
+                  const c = resolveCredentials({apiUrl, profile}, () => file(active), env)
+                  expected = {baseUrl: c.baseUrl, urlSource: c.urlSource, urlProfileName: c.urlProfileName}
+                } catch (error) {
+                  assert.equal((error as CodikaError).code, 'NO_API_KEY', label)
+                  expected = apiUrl
+                    ? {baseUrl: apiUrl, urlSource: 'flag'}
+                    : envUrl
+                      ? {baseUrl: envUrl, urlSource: 'env'}
+                      : {baseUrl: PRODUCTION_BASE_URL, urlSource: 'default'}
+                }
+                assert.deepEqual({urlProfileName: undefined, ...url}, {urlProfileName: undefined, ...expected}, label)
+                checked++
+              }
+    assert.equal(checked, 2 * 3 * 2 * 2 * 3 * 3)
+  })
+
+  it('reads no key and no file when the flag gives the URL; an unknown profile is still exit 2', () => {
+    const never = () => assert.fail('the profile file was read')
+    assert.deepEqual(resolveBaseUrl({apiUrl: URLS.flag}, never, {CODIKA_API_KEY: KEYS.env}), {
+      baseUrl: URLS.flag,
+      urlSource: 'flag',
+    })
+    assert.throws(
+      () => resolveBaseUrl({profile: 'nope'}, () => file(), {}),
+      (error: CodikaError) => error.code === 'PROFILE_NOT_FOUND' && error.exitCode === 2,
+    )
   })
 })
 

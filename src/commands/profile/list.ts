@@ -7,11 +7,9 @@ export default class ProfileList extends BaseCommand<typeof ProfileList> {
 
   static override description = `Keys are masked. CODIKA_API_KEY, when set, beats every profile; it is shown as its own [env] row.`
 
-  static override aliases = ['profiles']
-
   static override examples = [
     {description: 'The table', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'As JSON (no keys)', command: '<%= config.bin %> profiles --json'},
+    {description: 'As JSON (no keys)', command: '<%= config.bin %> <%= command.id %> --json'},
   ]
 
   async run() {

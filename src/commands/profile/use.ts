@@ -10,12 +10,14 @@ import {profileListText, switchedText} from '../../lib/screens/profiles.js'
 export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
   static override summary = 'Make a profile the active one (without a name: list the profiles).'
 
-  static override aliases = ['use']
+  // `profiles` is 3.6.0's alias of `use` (COMPAT.md): `codika profiles staging` switches, a bare `codika profiles` lists.
+  static override aliases = ['use', 'profiles']
 
   static override examples = [
     {description: 'Switch to the sandbox profile', command: '<%= config.bin %> <%= command.id %> sandbox'},
     {description: 'The short form', command: '<%= config.bin %> use acme-prod'},
     {description: 'Which profiles are there?', command: '<%= config.bin %> use'},
+    {description: "3.6.0's name for the same command", command: '<%= config.bin %> profiles staging'},
   ]
 
   static override args = {

@@ -1,13 +1,18 @@
-// The profile names, one per line, for `use --list-names` and `logout --list-names` (3.6.0's hidden flag, which
+// The profile names, one per line, for `use --list-names` (`profiles`, `profile use`) and `logout --list-names` (3.6.0's hidden flag, which
 // completion scripts call on every TAB). CommonJS and nothing but node:fs and the XDG rule, so that bin/run.js answers
 // without loading oclif. It reads the names only: no key is looked at, and no credential store is asked.
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {existsSync, readFileSync} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
 
 import type * as Xdg from '../xdg.cjs'
 
 /** The command lines bin/run.js answers itself (the same flag on the oclif commands answers any other form). */
-const ANSWERED = new Set(['use --list-names', 'profile use --list-names', 'logout --list-names'])
+const ANSWERED = new Set([
+  'use --list-names',
+  'profiles --list-names',
+  'profile use --list-names',
+  'logout --list-names',
+])
 
 export function answersListNames(argv: readonly string[]): boolean {
   return ANSWERED.has(argv.join(' '))
@@ -23,14 +28,21 @@ export interface ProfileNames {
  * The names of the profile file's profiles, in the file's order as JSON.parse keeps it (as any JavaScript reader of
  * the file, 3.6.0 included, lists them: names that are whole numbers come first). A missing file
  * has none; an unreadable or broken one has none and says why. Names that cannot be one line of a shell's word list
- * (control characters) are left out.
+ * (control characters) are left out. Before codika's folder exists, the names of codika-helper's file (releases before
+ * 3.x, in the folder beside it), which the first command that reads profiles copies over (lib/profiles/store.ts).
  */
 export function readProfileNames(path: string = defaultPath()): ProfileNames {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {names: []}
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const folder = dirname(path)
+      const legacy = join(dirname(folder), 'codika-helper', 'config.json')
+      return basename(folder) === 'codika' && !existsSync(folder) && existsSync(legacy)
+        ? readProfileNames(legacy)
+        : {names: []}
+    }
     return {names: [], problem: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`}
   }
   let data: unknown

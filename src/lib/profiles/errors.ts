@@ -1,5 +1,6 @@
-// The one home of PROFILE_NOT_FOUND: a name no profile has, or no active profile where one was needed (exit 2).
-import {type CodikaError, usageError} from '../errors.js'
+// The one home of PROFILE_NOT_FOUND: a name no profile has, or no active profile where one was needed (exit 2); and of
+// NO_PROFILES (`config show` with nothing to show, exit 1).
+import {CodikaError, usageError} from '../errors.js'
 import type {ProfileFile} from './types.js'
 
 const NO_PROFILES = 'There are no profiles yet: run `codika login`.'
@@ -37,4 +38,20 @@ export function keyInUseIsNoProfile(file: ProfileFile): CodikaError {
       known.length > 0 ? ` (known profiles: ${known.join(', ')})` : ''
     }.`,
   )
+}
+
+/** `config show` finds no profile (exit 1, as in 3.6.0: nothing is wrong with the command line). */
+export function noProfiles(env: NodeJS.ProcessEnv = process.env): CodikaError {
+  return new CodikaError('NO_PROFILES', 'There are no profiles.', {
+    hint: env.CODIKA_API_KEY?.trim()
+      ? 'CODIKA_API_KEY is set: commands in this shell use that key (codika whoami says more). Run `codika login` to save a profile.'
+      : 'Run `codika login` (or `codika config set`) to add one.',
+  })
+}
+
+/** `config clear` answered no at its question: nothing removed (exit 1; Ctrl+C is CANCELLED with 130). */
+export function clearDeclined(): CodikaError {
+  return new CodikaError('CANCELLED', 'Nothing was removed: the answer was no.', {
+    hint: 'Pass --force to clear without the question.',
+  })
 }

@@ -77,9 +77,23 @@ export async function removeProfiles(
   })
 }
 
-/** Removes every profile (and every entry of their keys); fields of the file this CLI does not know are kept. */
-export async function removeAllProfiles(store: ProfileStore): Promise<string[]> {
-  return (await removeProfiles(store, (file) => Object.keys(file.profiles))).removed
+export interface ClearAllResult {
+  success: true
+  /** The profiles that went, in the file's order. */
+  removed: string[]
+  /** The profile file, which is gone (its folder stays). */
+  file: string
+  /** Was there a file to delete? */
+  fileRemoved: boolean
+}
+
+/**
+ * `config clear`: every profile goes, with the whole profile file (3.6.0's behaviour) and every entry of the system
+ * credential store that it named. The folder stays. No file is no error.
+ */
+export async function clearProfiles(store: ProfileStore): Promise<ClearAllResult> {
+  const {removed, fileRemoved} = await store.clear()
+  return {success: true, removed, file: store.path, fileRemoved}
 }
 
 export interface SecureResult {

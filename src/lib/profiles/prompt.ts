@@ -69,8 +69,11 @@ export function firstLine(stream: NodeJS.ReadStream): Promise<string> {
   })
 }
 
-/** A yes/no question on the terminal (stderr); anything but y/yes, including Ctrl+D, is no; Ctrl+C cancels (130). */
-export async function confirm(question: string): Promise<boolean> {
+/**
+ * A yes/no question on the terminal (stderr); anything but y/yes, including Ctrl+D, is no; Ctrl+C cancels (130), its
+ * error saying what did not happen (`nothing`: "nothing was saved").
+ */
+export async function confirm(question: string, nothing?: string): Promise<boolean> {
   const {createInterface} = await import('node:readline/promises')
   const rl = createInterface({input: process.stdin, output: process.stderr, terminal: true})
   const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')))
@@ -84,7 +87,7 @@ export async function confirm(question: string): Promise<boolean> {
     const answer = await Promise.race([rl.question(`${question} [y/N] `), closed])
     if (interrupted) {
       process.stderr.write('\n')
-      throw cancelled()
+      throw cancelled(nothing)
     }
     return /^y(es)?$/i.test(answer.trim())
   } finally {

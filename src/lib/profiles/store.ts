@@ -3,6 +3,7 @@
 import {
   chmodSync,
   closeSync,
+  existsSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -16,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs'
 import {randomBytes} from 'node:crypto'
-import {dirname} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CodikaError} from '../errors.js'
@@ -33,7 +34,7 @@ import {
   type StorageChoice,
   storageChoice,
 } from './keyring.js'
-import {configPath} from './paths.js'
+import {configPath, legacyConfigPath} from './paths.js'
 import {emptyProfileFile, keyLocation, keyOnlyIn, type Profile, type ProfileFile} from './types.js'
 
 const LOCK_WAIT_MS = 15_000
@@ -45,6 +46,19 @@ export interface ProfileStoreOptions {
   storage?: () => StorageChoice
   /** Notices for the user: a key kept in plain text for want of a store, an entry that could not be deleted. */
   warn?: (message: string) => void
+  /**
+   * The profile file of releases before 3.x (`codika-helper`), copied over once when this file's folder does not
+   * exist (default: paths.ts's, for the default path only; null: none).
+   */
+  legacyPath?: string | null
+  /** Where the line saying so goes: stderr (also with --json, whose stdout holds one document). */
+  notice?: (line: string) => void
+}
+
+/** What `clear` removed: the profiles the file held, and whether there was a file. */
+export interface ClearResult {
+  removed: string[]
+  fileRemoved: boolean
 }
 
 /** Profiles whose key is placed even when the file already held it, and where. */
@@ -65,21 +79,34 @@ export class ProfileStore {
   readonly path: string
   private readonly storage: () => StorageChoice
   private readonly notify: (message: string) => void
+  private readonly legacyPath?: string
+  private readonly notice: (line: string) => void
+  /** This process holds the lock (a read then never waits for it). */
+  private locked = false
+  /** adoptLegacy found a file to copy once (it never tries twice). */
+  private adoptTried = false
 
   constructor(path: string = configPath(), options: ProfileStoreOptions = {}) {
     this.path = path
     this.storage = options.storage ?? (() => storageChoice(false))
     this.notify = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`))
+    const legacy =
+      options.legacyPath === undefined ? (path === configPath() ? legacyConfigPath() : null) : options.legacyPath
+    this.legacyPath = legacy ?? undefined
+    this.notice = options.notice ?? ((line) => process.stderr.write(`${line}\n`))
   }
 
-  /** The file's content; an empty file layout when it does not exist. Never modifies anything. */
+  /**
+   * The file's content; an empty file layout when it does not exist. Modifies nothing, except once: when this file's
+   * folder does not exist and codika-helper's file does, that file is copied over first (`adoptLegacy`).
+   */
   read(): ProfileFile {
     let text: string
     try {
       text = readFileSync(this.path, 'utf8')
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') return emptyProfileFile()
+      if (code === 'ENOENT') return this.adoptLegacy() ? this.read() : emptyProfileFile()
       throw new CodikaError(
         'CONFIG_UNREADABLE',
         `Cannot read the profile file ${this.path}: ${describeFileError(error)}.`,
@@ -200,7 +227,117 @@ export class ProfileStore {
     return holders
   }
 
+  /**
+   * `config clear`: deletes the profile file under the lock (its folder stays, so that codika-helper's file is not
+   * copied over again), then the entries of the system credential store that it named. No file: nothing to do.
+   */
+  async clear(): Promise<ClearResult> {
+    // Validated first: a file that cannot be read names entries nobody could find again, so it is not deleted.
+    this.read()
+    if (!existsSync(this.path)) return {removed: [], fileRemoved: false}
+    this.ensureFolder()
+    const release = await this.lock()
+    let before: ProfileFile
+    try {
+      before = this.read()
+      try {
+        unlinkSync(this.path)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {removed: [], fileRemoved: false}
+        throw unwritable(this.path, error)
+      }
+      syncFolder(dirname(this.path))
+    } finally {
+      release()
+    }
+    await this.deleteEntries(refsOf(before), true)
+    return {removed: Object.keys(before.profiles), fileRemoved: true}
+  }
+
+  /**
+   * Releases before 3.x (`codika-helper`) kept the same file in <config home>/codika-helper/. When this file's folder
+   * does not exist and that file does, it is copied here once, under the lock (folder 0700, file 0600, atomic), and
+   * a notice on stderr says from where to where and that the old folder still holds the keys in plain text. Once the
+   * folder exists nothing is copied again. An old file that is not a profile file is an error naming it (nothing is
+   * copied or created). Returns whether this file may exist now (copied, or written by another process meanwhile).
+   *
+   * The folder appears with the lock already in it (made aside, then renamed into place), so that a process that
+   * finds the folder finds it either locked, while the copy is made, or holding the copy.
+   */
+  private adoptLegacy(): boolean {
+    if (this.legacyPath === undefined || this.locked || this.adoptTried) return false
+    const folderMissing = !existsSync(dirname(this.path))
+    // The folder exists and nobody is writing: copied before (maybe just now), or codika's own from the start.
+    if (!folderMissing && !existsSync(`${this.path}.lock`)) return existsSync(this.path)
+    if (!existsSync(this.legacyPath)) return false
+    const legacy = this.legacyPath
+    let text: string
+    try {
+      text = readFileSync(legacy, 'utf8')
+    } catch (error) {
+      throw new CodikaError(
+        'CONFIG_UNREADABLE',
+        `Cannot read the profile file of codika-helper ${legacy}: ${describeFileError(error)}.`,
+        {hint: `codika copies it to ${this.path} once; fix its permissions, or move it aside to start afresh.`},
+      )
+    }
+    parseProfileFile(text, legacy, 'codika-helper profile file')
+    this.adoptTried = true
+    const release =
+      (folderMissing ? this.makeFolderLocked() : undefined) ??
+      (() => {
+        this.ensureFolder()
+        return this.lockSync()
+      })()
+    let copied = false
+    try {
+      // Another process copied it, or wrote its own file, meanwhile: read that.
+      if (existsSync(this.path) || !folderMissing) return true
+      this.writeText(text)
+      copied = true
+    } finally {
+      release()
+    }
+    if (copied) {
+      const oldDir = dirname(legacy)
+      this.notice(`Note: copied the profiles of codika-helper (releases before 3.x) from ${legacy} to ${this.path}.`)
+      this.notice(
+        `Note: ${oldDir} still holds their keys in plain text; once no codika-helper needs it, remove it: rm -rf ${shellQuote(oldDir)}`,
+      )
+    }
+    return true
+  }
+
+  /**
+   * Makes this file's folder (0700) holding this process's lock, atomically: made under a temporary name beside it,
+   * then renamed. Undefined when another process made the folder first.
+   */
+  private makeFolderLocked(): (() => void) | undefined {
+    const dir = dirname(this.path)
+    const temp = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    try {
+      mkdirSync(dirname(dir), {recursive: true, mode: 0o700})
+      mkdirSync(temp, {mode: 0o700})
+      chmodSync(temp, 0o700)
+      const fd = openSync(join(temp, `${basename(this.path)}.lock`), 'wx', 0o600)
+      writeSync(fd, `${process.pid}\n`)
+      closeSync(fd)
+      renameSync(temp, dir)
+    } catch (error) {
+      rmSync(temp, {recursive: true, force: true})
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST' || code === 'ENOTEMPTY') return undefined
+      throw unwritable(this.path, error)
+    }
+    this.locked = true
+    return () => {
+      this.locked = false
+      rmSync(`${this.path}.lock`, {force: true})
+    }
+  }
+
   private async transact<T>(change: (file: ProfileFile) => T | Promise<T>, forced?: (result: T) => Forced): Promise<T> {
+    this.adoptLegacy()
     this.ensureFolder()
     const release = await this.lock()
     try {
@@ -312,39 +449,59 @@ export class ProfileStore {
   }
 
   private async lock(): Promise<() => void> {
-    const lockPath = `${this.path}.lock`
     const deadline = Date.now() + LOCK_WAIT_MS
     for (let attempt = 0; ; attempt++) {
+      const release = this.takeLock()
+      if (release) return release
+      if (Date.now() > deadline) throw this.lockedError()
+      await sleep(lockPause(attempt))
+    }
+  }
+
+  /** The lock, waited for without giving up the thread: only for the one-time copy of codika-helper's file. */
+  private lockSync(): () => void {
+    const deadline = Date.now() + LOCK_WAIT_MS
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    for (let attempt = 0; ; attempt++) {
+      const release = this.takeLock()
+      if (release) return release
+      if (Date.now() > deadline) throw this.lockedError()
+      Atomics.wait(pause, 0, 0, lockPause(attempt))
+    }
+  }
+
+  /** One try at the lock (a stale one is cleared first): its release, or undefined while another process holds it. */
+  private takeLock(): (() => void) | undefined {
+    const lockPath = `${this.path}.lock`
+    for (;;) {
       try {
         const fd = openSync(lockPath, 'wx', 0o600)
         writeSync(fd, `${process.pid}\n`)
         closeSync(fd)
-        return () => rmSync(lockPath, {force: true})
+        this.locked = true
+        return () => {
+          this.locked = false
+          rmSync(lockPath, {force: true})
+        }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unwritable(this.path, error)
       }
-      if (isStale(lockPath)) {
-        // Rename first so that two processes that both see it stale cannot delete each other's fresh lock.
-        const aside = `${lockPath}.${process.pid}.stale`
-        try {
-          renameSync(lockPath, aside)
-          unlinkSync(aside)
-        } catch {
-          // someone else took care of it
-        }
-        continue
+      if (!isStale(lockPath)) return undefined
+      // Rename first so that two processes that both see it stale cannot delete each other's fresh lock.
+      const aside = `${lockPath}.${process.pid}.stale`
+      try {
+        renameSync(lockPath, aside)
+        unlinkSync(aside)
+      } catch {
+        // someone else took care of it
       }
-      if (Date.now() > deadline) {
-        throw new CodikaError(
-          'CONFIG_UNWRITABLE',
-          `The profile file ${this.path} is locked by another codika process.`,
-          {
-            hint: `If no other codika is running, delete ${lockPath} and try again.`,
-          },
-        )
-      }
-      await sleep(Math.min(5 + attempt * 5, 50) + Math.random() * 10)
     }
+  }
+
+  private lockedError(): CodikaError {
+    return new CodikaError('CONFIG_UNWRITABLE', `The profile file ${this.path} is locked by another codika process.`, {
+      hint: `If no other codika is running, delete ${this.path}.lock and try again.`,
+    })
   }
 
   /**
@@ -353,13 +510,17 @@ export class ProfileStore {
    * when it is tighter (0400 stays 0400).
    */
   private write(file: ProfileFile): void {
+    this.writeText(`${JSON.stringify(file, null, 2)}\n`)
+  }
+
+  private writeText(text: string): void {
     const target = linkTarget(this.path)
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
     try {
       const mode = fileMode(target)
       const fd = openSync(temp, 'wx', mode)
       try {
-        writeSync(fd, `${JSON.stringify(file, null, 2)}\n`)
+        writeSync(fd, text)
         fsyncSync(fd)
       } finally {
         closeSync(fd)
@@ -376,9 +537,9 @@ export class ProfileStore {
 }
 
 /** Parses and checks the layout; anything else is an error that names the file and the fix. */
-export function parseProfileFile(text: string, path: string): ProfileFile {
+export function parseProfileFile(text: string, path: string, kind = 'profile file'): ProfileFile {
   const broken = (what: string) =>
-    new CodikaError('CONFIG_UNREADABLE', `The profile file ${path} ${what}.`, {
+    new CodikaError('CONFIG_UNREADABLE', `The ${kind} ${path} ${what}.`, {
       hint: `Repair it by hand, or move it aside (mv "${path}" "${path}.bak") and log in again. codika will not overwrite it.`,
     })
   if (text.startsWith('\uFEFF'))
@@ -508,6 +669,16 @@ function isStale(lockPath: string): boolean {
   } catch {
     return false
   }
+}
+
+/** The pause between two tries at a lock that is held: short at first, at most 60 ms. */
+function lockPause(attempt: number): number {
+  return Math.min(5 + attempt * 5, 50) + Math.random() * 10
+}
+
+/** A path as one word of a POSIX shell's command line. */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`
 }
 
 function processAlive(pid: number): boolean {

@@ -1,6 +1,7 @@
 // What profiles look like without their raw keys: the views `profile list|show|use` and `whoami` return (and print
 // with --json), the [env] row of CODIKA_API_KEY, and the lookups by name.
 import {keyTypeOf, PRODUCTION_BASE_URL} from '../api/contract.js'
+import {baseUrlSourceLabel, describeUrlSource, type UrlChoice, type UrlSource} from '../credentials.js'
 import {maskKey, redact} from '../redact.js'
 import {noActiveProfile, profileNotFound} from './errors.js'
 import {type ExpiryStatus, expiryOf} from './expiry.js'
@@ -134,6 +135,33 @@ export function listProfiles(file: ProfileFile, env: NodeJS.ProcessEnv = process
     activeProfile: file.activeProfile,
     profiles: profileViews(file),
     env: envCredentialsView(env) ?? null,
+  }
+}
+
+/** `config show`: the list of `profile list`, and the URL a command run here would call, with where it comes from. */
+export interface ConfigOverview extends ProfileList {
+  baseUrl: string
+  /** 3.6.0's words, which its scripts read: `flag`, `env (CODIKA_BASE_URL)`, `profile "<name>"`, `default`. */
+  baseUrlSource: string
+  /** As `whoami` says it: `flag`, `env`, `profile`, `default`, and in words. */
+  urlSource: UrlSource
+  urlSourceLabel: string
+  /** The profile whose baseUrl it is, when one gave it. */
+  urlProfile?: string
+}
+
+export function configOverview(
+  file: ProfileFile,
+  url: UrlChoice,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOverview {
+  return {
+    ...listProfiles(file, env),
+    baseUrl: url.baseUrl,
+    baseUrlSource: baseUrlSourceLabel(url),
+    urlSource: url.urlSource,
+    urlSourceLabel: describeUrlSource(url),
+    ...(url.urlProfileName === undefined ? {} : {urlProfile: url.urlProfileName}),
   }
 }
 

@@ -4,8 +4,8 @@ import {colourOn, fields, paint, printable, shortDate} from '../output.js'
 import {renderTable} from './table.js'
 import {expiryOf} from '../profiles/expiry.js'
 import type {KeyLocation} from '../profiles/keyring.js'
-import type {RemoveResult, SecureResult, UseResult} from '../profiles/manage.js'
-import type {EnvCredentialsView, ProfileList, ProfileView} from '../profiles/views.js'
+import type {ClearAllResult, RemoveResult, SecureResult, UseResult} from '../profiles/manage.js'
+import type {ConfigOverview, EnvCredentialsView, ProfileList, ProfileView} from '../profiles/views.js'
 
 /** `3/30/2026`, `3/30/2026 (in 3 days)`, `3/1/2026 (EXPIRED)`; `never` only when the platform said so. */
 export function expiryText(
@@ -128,6 +128,33 @@ export async function profileListText(list: ProfileList): Promise<string> {
   // The JSON lists profiles in the file's order (as 3.6.0 did); the table, for people, by name.
   const byName = [...list.profiles].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   return profileTable(byName, list.env ?? undefined)
+}
+
+/**
+ * `config show`: the list as `profile list` shows it, then the URL a command would call here when it is not
+ * production, and where it comes from (3.6.0's `Base URL: <url>  (<source>)`).
+ */
+export async function configShowText(overview: ConfigOverview): Promise<string> {
+  const list = await profileListText(overview)
+  if (overview.baseUrl === PRODUCTION_BASE_URL) return list
+  return `${list}\n\nBase URL: ${printable(overview.baseUrl)}  (${printable(overview.urlSourceLabel)})`
+}
+
+/** `config clear`'s question on a terminal (the first five names, and how many more). */
+export function clearQuestion(names: string[]): string {
+  const which = names.length === 1 ? 'the profile' : `all ${names.length} profiles`
+  const shown = names.slice(0, 5).map((n) => printable(n))
+  if (names.length > 5) shown.push(`${names.length - 5} more`)
+  return `Remove ${which} (${shown.join(', ')}) and their saved keys?`
+}
+
+/** `config clear`: 3.6.0's line, then which profiles went. */
+export function clearedText(result: ClearAllResult): string {
+  const what =
+    result.removed.length === 0
+      ? 'There were no profiles.'
+      : `Removed ${result.removed.length} ${plural(result.removed)}: ${result.removed.map((n) => printable(n)).join(', ')}.`
+  return [paint('green', '✓ Configuration cleared'), what].join('\n')
 }
 
 /** What logout and profile remove print: what went, and which profile is active now. */

@@ -4,7 +4,7 @@ import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {configDir, configPath} from '../../../src/lib/profiles/paths.js'
+import {configDir, configPath, legacyConfigDir, legacyConfigPath} from '../../../src/lib/profiles/paths.js'
 
 describe('configPath', () => {
   it('uses an absolute XDG_CONFIG_HOME', () => {
@@ -17,5 +17,16 @@ describe('configPath', () => {
     assert.equal(configPath({XDG_CONFIG_HOME: 'relative/dir'}), fallback)
     assert.equal(configPath({XDG_CONFIG_HOME: ''}), fallback)
     assert.equal(configPath({}), fallback)
+  })
+})
+
+describe('legacyConfigPath (codika-helper, the releases before 3.x)', () => {
+  it('is the folder beside codika, by the same XDG rule', () => {
+    assert.equal(legacyConfigPath({XDG_CONFIG_HOME: '/tmp/xdg'}), '/tmp/xdg/codika-helper/config.json')
+    assert.equal(legacyConfigDir({XDG_CONFIG_HOME: '/tmp/xdg'}), '/tmp/xdg/codika-helper')
+    assert.equal(
+      legacyConfigPath({XDG_CONFIG_HOME: 'relative'}),
+      join(homedir(), '.config', 'codika-helper', 'config.json'),
+    )
   })
 })
