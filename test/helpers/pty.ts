@@ -19,7 +19,7 @@ export interface PtyResult {
 const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`
 
 /**
- * `script -qec "<cli> args" /dev/null`: the CLI gets a terminal on stdin, stdout and stderr, and `screen`
+ * `script -qec "exec <cli> args" /dev/null`: the CLI gets a terminal on stdin, stdout and stderr, and `screen`
  * is exactly what a user would have seen. Steps are typed only once their prompt is on screen, so nothing
  * is typed while the terminal would still echo it.
  */
@@ -29,7 +29,9 @@ export function runInPty(
   options: {env?: Record<string, string | undefined>; steps?: PtyStep[]; timeoutMs?: number} = {},
 ): Promise<PtyResult> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, BIN, ...args].map(quote).join(' ')
+    // `exec`: script runs the command with $SHELL -c, and a shell left waiting in between (dash, when $SHELL is unset)
+    // takes the terminal's Ctrl+C too and exits 130 after the CLI's own clean exit.
+    const command = `exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd: home,
       env: cleanEnv(home, {TERM: 'xterm', COLUMNS: '120', LINES: '40', ...options.env}),
