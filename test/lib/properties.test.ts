@@ -12,6 +12,7 @@ import {checkCode, checkCompany, checkEmail, parseKeyExpiresIn} from '../../src/
 import {parseBaseUrl} from '../../src/lib/credentials.js'
 import {timeoutFromEnv, proxiesFromEnv} from '../../src/lib/api/client.js'
 import {CodikaError} from '../../src/lib/errors.js'
+import {shortDate} from '../../src/lib/output.js'
 import {parseExpiresInDays, parseScopes, requireText} from '../../src/lib/organization-keys.js'
 import {parseN8nBaseUrl, parseOrganizationName} from '../../src/lib/organizations.js'
 import {checkKey, checkProfileName} from '../../src/lib/profiles/login.js'
@@ -235,5 +236,37 @@ describe('property: the scope parser and the flag parsers', () => {
       {numRuns: RUNS},
     )
     t.diagnostic(`${tried} environments tried`)
+  })
+})
+
+describe('property: dates on screen', () => {
+  // shortDate writes the date from the Date's local fields (Intl's first use loads ICU data, 25 ms on create-key).
+  it(`shortDate: ${RUNS} generated instants in three time zones read as Intl's en-US date`, (t) => {
+    const zone = process.env.TZ
+    let tried = 0
+    try {
+      for (const tz of ['UTC', 'America/Los_Angeles', 'Asia/Kolkata']) {
+        process.env.TZ = tz
+        const intl = new Intl.DateTimeFormat('en-US')
+        fc.assert(
+          fc.property(
+            fc.date({
+              min: new Date('1970-01-01T00:00:00Z'),
+              max: new Date('2200-12-31T23:59:59Z'),
+              noInvalidDate: true,
+            }),
+            (d) => {
+              tried++
+              return shortDate(d.toISOString()) === intl.format(d)
+            },
+          ),
+          {numRuns: Math.round(RUNS / 3)},
+        )
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
+    t.diagnostic(`${tried} instants tried`)
   })
 })
