@@ -33,6 +33,10 @@ if (argv.length === 1 && ['--version', ...(pjson.oclif.additionalVersionFlags ??
   const cacheDir = xdg.cacheDir()
   process.env.CODIKA_CACHE_DIR = cacheDir
   process.env.CODIKA_DATA_DIR = xdg.dataDir()
+  // Node 22.1 and later: Node's own compile cache (module.enableCompileCache, documented) for every module loaded from
+  // here on, ES modules included: a create-key on Node 22 runs about 8% faster. Node 20 has none; a folder it cannot
+  // write, or NODE_DISABLE_COMPILE_CACHE, leaves it off without a word; a NODE_COMPILE_CACHE of the user's wins.
+  require('node:module').enableCompileCache?.(join(cacheDir, 'node-compile-cache'))
   const bundle = require('../dist/lib/oclif/bundle.cjs')
   // A help page imports no ES module, unless a plugin is installed: oclif may then run from the V8 code cache
   // (dist/lib/oclif/bundle.cjs says why only then). oclif shows help without arguments or with --help (or its

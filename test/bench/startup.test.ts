@@ -16,6 +16,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs'
+import * as nodeModule from 'node:module'
 import {tmpdir} from 'node:os'
 import {join, relative, sep} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -499,6 +500,29 @@ describe('start-up: @oclif/core from the bundle', () => {
       assert.equal(run.code, 0, run.stderr)
       assert.ok(run.files.includes(BUNDLE), 'the control: oclif ran from the bundle')
       assert.equal(existsSync(join(cacheHome('cache-command'), 'codika', 'code-cache')), false)
+    })
+
+    it("on Node 22.1 and later, Node's own compile cache keeps what a command compiles, under $XDG_CACHE_HOME/codika", async (t) => {
+      if (typeof (nodeModule as {enableCompileCache?: unknown}).enableCompileCache !== 'function') {
+        t.skip(`Node ${process.version} has no module.enableCompileCache (22.1 and later have it; CI runs them)`)
+        return
+      }
+      const env = {XDG_CACHE_HOME: cacheHome('node-compile-cache')}
+      const first = await traced(createKey(platform.route('compile-cache')), env)
+      assert.equal(first.code, 0, first.stderr)
+      const dir = join(cacheHome('node-compile-cache'), 'codika', 'node-compile-cache')
+      assert.ok(readdirSync(dir, {recursive: true}).length > 1, 'Node wrote its compile cache')
+      const second = await traced(createKey(platform.route('compile-cache')), env)
+      assert.equal(second.code, 0, second.stderr)
+      assert.equal(second.stdout, first.stdout)
+      assert.equal(second.stderr, '')
+      // NODE_DISABLE_COMPILE_CACHE leaves it off: nothing written.
+      const off = await traced(createKey(platform.route('compile-cache')), {
+        XDG_CACHE_HOME: cacheHome('node-compile-cache-off'),
+        NODE_DISABLE_COMPILE_CACHE: '1',
+      })
+      assert.equal(off.code, 0, off.stderr)
+      assert.equal(existsSync(join(cacheHome('node-compile-cache-off'), 'codika', 'node-compile-cache')), false)
     })
 
     it('lives where oclif keeps its own caches: a relative XDG_CACHE_HOME is ignored by both (the XDG rule)', async () => {
