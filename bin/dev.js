@@ -9,14 +9,19 @@ const {join} = require('node:path')
 
 const root = join(__dirname, '..')
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-// The built manifest names the compiled files; oclif skips a manifest of another version, so the sources run
-// as version `<version>+dev` (semver build metadata), and oclif's warning about that mismatch is dropped.
-const emitWarning = process.emitWarning.bind(process)
-process.emitWarning = (warning, ...rest) => {
-  if (String(warning).startsWith(`Mismatched version in ${pjson.name} plugin manifest`)) return
-  emitWarning(warning, ...rest)
-}
+// The built manifest names the compiled files: the root plugin is loaded without it (oclif's documented
+// PluginOptions.ignoreManifest), so its commands come from src/; oclif's other plugins are then loaded as usual
+// (Config#loadPluginsAndCommands). The sources run as version `<version>+dev` (semver build metadata).
+const devPjson = {...pjson, version: `${pjson.version}+dev`}
 
-import('@oclif/core').then(({execute}) =>
-  execute({development: true, loadOptions: {root, pjson: {...pjson, version: `${pjson.version}+dev`}}}),
-)
+import('@oclif/core').then(async ({Config, Plugin, execute, settings}) => {
+  // What execute({development: true}) sets, set before the root plugin looks for its commands: tsx registered, and
+  // dist/commands read from src/commands (tsconfig's rootDirs).
+  process.env.NODE_ENV = 'development'
+  settings.debug = true
+  const rootPlugin = new Plugin({root, isRoot: true, pjson: devPjson, ignoreManifest: true})
+  await rootPlugin.load()
+  const config = await Config.load({root, pjson: devPjson, plugins: new Map([[rootPlugin.name, rootPlugin]])})
+  await config.loadPluginsAndCommands({force: true})
+  return execute({development: true, loadOptions: config})
+})
