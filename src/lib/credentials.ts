@@ -271,29 +271,18 @@ export function describeKeySource(c: Credentials): string {
   }
 }
 
+/** How each URL source reads: on screen, and in 3.6.0's words (`config show --json`'s `baseUrlSource`). */
+const URL_SOURCE_WORDS: Record<Exclude<UrlSource, 'profile'>, {screen: string; legacy: string}> = {
+  flag: {screen: '--api-url', legacy: 'flag'},
+  env: {screen: 'CODIKA_BASE_URL', legacy: 'env (CODIKA_BASE_URL)'},
+  default: {screen: 'production (default)', legacy: 'default'},
+}
+
 export function describeUrlSource(c: UrlChoice): string {
-  switch (c.urlSource) {
-    case 'flag':
-      return '--api-url'
-    case 'env':
-      return 'CODIKA_BASE_URL'
-    case 'profile':
-      return `profile "${c.urlProfileName}"`
-    case 'default':
-      return 'production (default)'
-  }
+  return c.urlSource === 'profile' ? `profile "${c.urlProfileName}"` : URL_SOURCE_WORDS[c.urlSource].screen
 }
 
 /** Where the URL came from in 3.6.0's words (`config show --json`'s `baseUrlSource`, which its scripts read). */
 export function baseUrlSourceLabel(c: UrlChoice): string {
-  switch (c.urlSource) {
-    case 'flag':
-      return 'flag'
-    case 'env':
-      return 'env (CODIKA_BASE_URL)'
-    case 'profile':
-      return `profile "${c.urlProfileName}"`
-    case 'default':
-      return 'default'
-  }
+  return c.urlSource === 'profile' ? `profile "${c.urlProfileName}"` : URL_SOURCE_WORDS[c.urlSource].legacy
 }

@@ -162,33 +162,38 @@ function alreadyHasOrganization(): ApiError {
   })
 }
 
-export const requestSignupOtp: Handler = async (context, call) => {
-  const fields = fieldsOf(call.body)
-  const email = requireEmail(fields)
-  await requireSchema('requestSignupOtp.request', fields)
-  const clientIp = call.clientIp ?? 'unknown'
-  requireIpAllowance(context, clientIp)
-  const otp = new OtpStore(context.store)
-  const person = otp.findPerson(email)
-  if (person && otp.organizationsOf(person.id).length > 0) throw alreadyHasOrganization()
-  return sendCode(context, email, 'signup', clientIp)
+/**
+ * A request for a code: the address and the body checked, the machine's allowance, then `admit` (whether this
+ * address may have a code for this purpose), then the code sent.
+ */
+function requestCode(
+  purpose: OtpPurpose,
+  schema: 'requestSignupOtp.request' | 'requestLoginOtp.request',
+  admit: (otp: OtpStore, person: ReturnType<OtpStore['findPerson']>) => void,
+): Handler {
+  return async (context, call) => {
+    const fields = fieldsOf(call.body)
+    const email = requireEmail(fields)
+    await requireSchema(schema, fields)
+    const clientIp = call.clientIp ?? 'unknown'
+    requireIpAllowance(context, clientIp)
+    const otp = new OtpStore(context.store)
+    admit(otp, otp.findPerson(email))
+    return sendCode(context, email, purpose, clientIp)
+  }
 }
 
-export const requestLoginOtp: Handler = async (context, call) => {
-  const fields = fieldsOf(call.body)
-  const email = requireEmail(fields)
-  await requireSchema('requestLoginOtp.request', fields)
-  const clientIp = call.clientIp ?? 'unknown'
-  requireIpAllowance(context, clientIp)
-  const otp = new OtpStore(context.store)
-  const person = otp.findPerson(email)
+export const requestSignupOtp = requestCode('signup', 'requestSignupOtp.request', (otp, person) => {
+  if (person && otp.organizationsOf(person.id).length > 0) throw alreadyHasOrganization()
+})
+
+export const requestLoginOtp = requestCode('login', 'requestLoginOtp.request', (otp, person) => {
   if (!person)
     throw otpError('USER_NOT_FOUND', 'No user has this address', {
       nextAction: 'Sign up instead: request a signup code for this address.',
     })
   if (otp.organizationsOf(person.id).length === 0) throw noOrganization()
-  return sendCode(context, email, 'login', clientIp)
-}
+})
 
 function noOrganization(): ApiError {
   return otpError('USER_HAS_NO_ORGANIZATION', 'This user belongs to no organization', {

@@ -1,21 +1,11 @@
 import {Flags} from '../../lib/oclif/index.js'
 
-import {ENDPOINTS} from '../../lib/api/contract.js'
-import {BaseCommand, keyStorageFlags} from '../../lib/oclif/base-command.js'
-import {
-  checkEmail,
-  type HintContext,
-  loginCompleteRequest,
-  refuseTakenName,
-  saveMintedKey,
-  withPublicClient,
-} from '../../lib/auth.js'
-import {baseUrlFlag, codeFlag, emailFlag, givenFlags, keyFlags} from '../../lib/auth-flags.js'
-import {expiryWarning} from '../../lib/profiles/expiry.js'
-import {checkProfileName, loginBaseUrl} from '../../lib/profiles/login.js'
-import {provisionedText} from '../../lib/screens/auth.js'
+import {keyStorageFlags} from '../../lib/oclif/base-command.js'
+import {OtpCommand} from '../../lib/oclif/otp-command.js'
+import {loginCompleteRequest} from '../../lib/auth.js'
+import {baseUrlFlag, codeFlag, emailFlag, keyFlags} from '../../lib/auth-flags.js'
 
-export default class AuthLoginComplete extends BaseCommand<typeof AuthLoginComplete> {
+export default class AuthLoginComplete extends OtpCommand<typeof AuthLoginComplete> {
   static override summary =
     'Log in by email: send back the code, mint a new organization key, save it as the active profile.'
 
@@ -46,31 +36,10 @@ An account in several organizations must say which with --organization-id (MULTI
 
   async run() {
     const {flags} = this
-    const baseUrl = loginBaseUrl(flags['base-url'])
-    const request = loginCompleteRequest(flags)
-    const name = flags.name === undefined ? undefined : checkProfileName(flags.name)
-    // The key must have somewhere to go: an unreadable file, a --name holding a key, or (CODIKA_CREDENTIAL_STORE=keyring)
-    // a credential store that cannot be used stops us before the code is sent (and used up).
-    refuseTakenName(this.store.read(), name)
-    await this.checkKeyStorage()
-    const ctx: HintContext = {
-      bin: this.config.bin,
-      command: 'login-complete',
-      email: checkEmail(flags.email),
-      given: givenFlags(flags, ['organization-id', 'key-name', 'key-expires-in', 'name', 'base-url']),
-    }
-    const envelope = await this.withSpinner('Logging in', () =>
-      withPublicClient(baseUrl, this.config.version, ctx, (client) => client.completeLogin(request)),
-    )
-    const {result, warnings} = await saveMintedKey(this.store, envelope, {
-      baseUrl,
-      name,
-      endpoint: ENDPOINTS.completeLogin,
-      bin: this.config.bin,
+    return this.completeCode('login-complete', flags, {
+      request: () => loginCompleteRequest(flags),
+      repeated: ['organization-id', 'key-name', 'key-expires-in', 'name', 'base-url'],
+      send: (client, request) => client.completeLogin(request),
     })
-    for (const warning of [...warnings, expiryWarning(result.profile ?? undefined, result.data.apiKey.expiresAt)])
-      if (warning) this.warn(warning)
-    if (!this.jsonEnabled()) this.log(provisionedText('login', result))
-    return result
   }
 }

@@ -1,10 +1,7 @@
-import {BaseCommand} from '../../lib/oclif/base-command.js'
-import {checkEmail, type HintContext, requestResult, withPublicClient} from '../../lib/auth.js'
-import {baseUrlFlag, emailFlag, givenFlags} from '../../lib/auth-flags.js'
-import {loginBaseUrl} from '../../lib/profiles/login.js'
-import {codeSentText} from '../../lib/screens/auth.js'
+import {OtpCommand} from '../../lib/oclif/otp-command.js'
+import {baseUrlFlag, emailFlag} from '../../lib/auth-flags.js'
 
-export default class AuthLoginRequest extends BaseCommand<typeof AuthLoginRequest> {
+export default class AuthLoginRequest extends OtpCommand<typeof AuthLoginRequest> {
   static override summary =
     'Log in by email: send a 6-digit code to the address of an existing account (no key needed).'
 
@@ -24,19 +21,6 @@ At least 30 s between two codes for one address, at most 20 an hour for it and 6
   static override flags = {email: emailFlag, 'base-url': baseUrlFlag}
 
   async run() {
-    const baseUrl = loginBaseUrl(this.flags['base-url'])
-    const email = checkEmail(this.flags.email)
-    const ctx: HintContext = {
-      bin: this.config.bin,
-      command: 'login-request',
-      email,
-      given: givenFlags(this.flags, ['base-url']),
-    }
-    const envelope = await this.withSpinner('Sending a code', () =>
-      withPublicClient(baseUrl, this.config.version, ctx, (client) => client.requestLoginOtp({email})),
-    )
-    const result = requestResult(envelope, ctx)
-    if (!this.jsonEnabled()) this.log(codeSentText(result))
-    return result
+    return this.sendCode('login-request', this.flags, (client, email) => client.requestLoginOtp({email}))
   }
 }

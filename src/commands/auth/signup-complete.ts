@@ -1,21 +1,11 @@
 import {Flags} from '../../lib/oclif/index.js'
 
-import {ENDPOINTS} from '../../lib/api/contract.js'
-import {BaseCommand, keyStorageFlags} from '../../lib/oclif/base-command.js'
-import {
-  checkEmail,
-  type HintContext,
-  refuseTakenName,
-  saveMintedKey,
-  signupCompleteRequest,
-  withPublicClient,
-} from '../../lib/auth.js'
-import {baseUrlFlag, codeFlag, emailFlag, givenFlags, keyFlags} from '../../lib/auth-flags.js'
-import {expiryWarning} from '../../lib/profiles/expiry.js'
-import {checkProfileName, loginBaseUrl} from '../../lib/profiles/login.js'
-import {provisionedText} from '../../lib/screens/auth.js'
+import {keyStorageFlags} from '../../lib/oclif/base-command.js'
+import {OtpCommand} from '../../lib/oclif/otp-command.js'
+import {signupCompleteRequest} from '../../lib/auth.js'
+import {baseUrlFlag, codeFlag, emailFlag, keyFlags} from '../../lib/auth-flags.js'
 
-export default class AuthSignupComplete extends BaseCommand<typeof AuthSignupComplete> {
+export default class AuthSignupComplete extends OtpCommand<typeof AuthSignupComplete> {
   static override summary =
     'Sign up by email: send back the code, create the organization, save its new key as the active profile.'
 
@@ -49,31 +39,10 @@ A profile named --name that holds a key is never replaced: the command stops bef
 
   async run() {
     const {flags} = this
-    const baseUrl = loginBaseUrl(flags['base-url'])
-    const request = signupCompleteRequest(flags)
-    const name = flags.name === undefined ? undefined : checkProfileName(flags.name)
-    // The key must have somewhere to go: an unreadable file, a --name holding a key, or (CODIKA_CREDENTIAL_STORE=keyring)
-    // a credential store that cannot be used stops us before the code is sent (and used up).
-    refuseTakenName(this.store.read(), name)
-    await this.checkKeyStorage()
-    const ctx: HintContext = {
-      bin: this.config.bin,
-      command: 'signup-complete',
-      email: checkEmail(flags.email),
-      given: givenFlags(flags, ['company', 'description', 'key-name', 'key-expires-in', 'name', 'base-url']),
-    }
-    const envelope = await this.withSpinner('Signing up', () =>
-      withPublicClient(baseUrl, this.config.version, ctx, (client) => client.completeSignup(request)),
-    )
-    const {result, warnings} = await saveMintedKey(this.store, envelope, {
-      baseUrl,
-      name,
-      endpoint: ENDPOINTS.completeSignup,
-      bin: this.config.bin,
+    return this.completeCode('signup-complete', flags, {
+      request: () => signupCompleteRequest(flags),
+      repeated: ['company', 'description', 'key-name', 'key-expires-in', 'name', 'base-url'],
+      send: (client, request) => client.completeSignup(request),
     })
-    for (const warning of [...warnings, expiryWarning(result.profile ?? undefined, result.data.apiKey.expiresAt)])
-      if (warning) this.warn(warning)
-    if (!this.jsonEnabled()) this.log(provisionedText('signup', result))
-    return result
   }
 }

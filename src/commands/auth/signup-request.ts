@@ -1,10 +1,7 @@
-import {BaseCommand} from '../../lib/oclif/base-command.js'
-import {checkEmail, type HintContext, requestResult, withPublicClient} from '../../lib/auth.js'
-import {baseUrlFlag, emailFlag, givenFlags} from '../../lib/auth-flags.js'
-import {loginBaseUrl} from '../../lib/profiles/login.js'
-import {codeSentText} from '../../lib/screens/auth.js'
+import {OtpCommand} from '../../lib/oclif/otp-command.js'
+import {baseUrlFlag, emailFlag} from '../../lib/auth-flags.js'
 
-export default class AuthSignupRequest extends BaseCommand<typeof AuthSignupRequest> {
+export default class AuthSignupRequest extends OtpCommand<typeof AuthSignupRequest> {
   static override summary = 'Sign up by email: send a 6-digit code to the address (no key needed).'
 
   static override description = `The first half of getting an organization key (cko_) without a browser or a key, for agents and bare terminals: the platform emails a code, valid for 10 minutes; "auth signup-complete" sends it back and gets the key. An address that already has an organization is refused (USER_ALREADY_HAS_ORGANIZATION): use "auth login-request" instead.
@@ -22,19 +19,6 @@ At least 30 s between two codes for one address, at most 20 an hour for it and 6
   static override flags = {email: emailFlag, 'base-url': baseUrlFlag}
 
   async run() {
-    const baseUrl = loginBaseUrl(this.flags['base-url'])
-    const email = checkEmail(this.flags.email)
-    const ctx: HintContext = {
-      bin: this.config.bin,
-      command: 'signup-request',
-      email,
-      given: givenFlags(this.flags, ['base-url']),
-    }
-    const envelope = await this.withSpinner('Sending a code', () =>
-      withPublicClient(baseUrl, this.config.version, ctx, (client) => client.requestSignupOtp({email})),
-    )
-    const result = requestResult(envelope, ctx)
-    if (!this.jsonEnabled()) this.log(codeSentText(result))
-    return result
+    return this.sendCode('signup-request', this.flags, (client, email) => client.requestSignupOtp({email}))
   }
 }

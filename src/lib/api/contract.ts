@@ -242,20 +242,25 @@ const createOrganizationKeyRequestSchema: Schema = {
   },
 }
 
-const createOrganizationKeyDataSchema: Schema = {
-  type: 'object',
-  required: ['keyId', 'apiKey', 'keyPrefix', 'name', 'scopes', 'createdAt'],
-  properties: {
-    keyId: nonEmptyString,
-    apiKey: {type: 'string', pattern: '^cko_.+'},
-    keyPrefix: nonEmptyString,
-    name: {type: 'string'},
-    scopes: stringList,
-    createdAt: nonEmptyString,
-    expiresAt: {type: 'string'},
-    organizationId: {type: 'string'},
-  },
+/** A key the platform made, as it answers it: the secret under `apiKey` (create-key) or `raw` (the OTP completes). */
+function madeKeySchema(secret: 'apiKey' | 'raw', more: Record<string, Schema> = {}): Schema {
+  return {
+    type: 'object',
+    required: ['keyId', secret, 'keyPrefix', 'name', 'scopes', 'createdAt'],
+    properties: {
+      keyId: nonEmptyString,
+      [secret]: {type: 'string', pattern: '^cko_.+'},
+      keyPrefix: nonEmptyString,
+      name: {type: 'string'},
+      scopes: stringList,
+      createdAt: nonEmptyString,
+      expiresAt: {type: 'string'},
+      ...more,
+    },
+  }
 }
+
+const createOrganizationKeyDataSchema = madeKeySchema('apiKey', {organizationId: {type: 'string'}})
 
 const updateOrganizationKeyRequestSchema: Schema = {
   type: 'object',
@@ -530,19 +535,7 @@ const completeLoginRequestSchema: Schema = {
   },
 }
 
-const mintedKeySchema: Schema = {
-  type: 'object',
-  required: ['keyId', 'raw', 'keyPrefix', 'name', 'scopes', 'createdAt'],
-  properties: {
-    keyId: nonEmptyString,
-    raw: {type: 'string', pattern: '^cko_.+'},
-    keyPrefix: nonEmptyString,
-    name: {type: 'string'},
-    scopes: stringList,
-    createdAt: nonEmptyString,
-    expiresAt: {type: 'string'},
-  },
-}
+const mintedKeySchema = madeKeySchema('raw')
 
 const completeSignupDataSchema: Schema = {
   type: 'object',

@@ -91,30 +91,32 @@ export function installShell(named: string | undefined, env: NodeJS.ProcessEnv =
   )
 }
 
+/** A shell's setup: a completion file (zsh, fish) and a block in an rc file (bash, zsh), changed in that order. */
+interface ShellSetup {
+  file?: string
+  rc?: {path: string; block: readonly string[]; legacy?: readonly string[]}
+}
+
+function setupOf(shell: InstallShell, places: CompletionPlaces): ShellSetup {
+  switch (shell) {
+    case 'bash':
+      return {rc: {path: places.bashrc, block: BASH_BLOCK}}
+    case 'zsh':
+      return {file: places.zshFunction, rc: {path: places.zshrc, block: ZSH_BLOCK, legacy: ZSH_LEGACY_LINES}}
+    case 'fish':
+      return {file: places.fishFunction}
+  }
+}
+
 export async function installCompletion(
   shell: InstallShell,
   script: (shell: InstallShell) => Promise<string>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<InstallResult> {
-  const places = completionPlaces(env)
+  const {file, rc} = setupOf(shell, completionPlaces(env))
   const files: ChangedFile[] = []
-  switch (shell) {
-    case 'bash': {
-      files.push(await editBlock(places.bashrc, (text) => putBlock(text, BASH_BLOCK, places.bashrc)))
-      break
-    }
-    case 'zsh': {
-      files.push(
-        await writeCompletionFile(places.zshFunction, await script('zsh')),
-        await editBlock(places.zshrc, (text) => putBlock(text, ZSH_BLOCK, places.zshrc, ZSH_LEGACY_LINES)),
-      )
-      break
-    }
-    case 'fish': {
-      files.push(await writeCompletionFile(places.fishFunction, await script('fish')))
-      break
-    }
-  }
+  if (file) files.push(await writeCompletionFile(file, await script(shell)))
+  if (rc) files.push(await editBlock(rc.path, (text) => putBlock(text, rc.block, rc.path, rc.legacy)))
   return {shell, action: 'install', changed: files.some((f) => f.change !== 'unchanged'), files}
 }
 
@@ -122,25 +124,10 @@ export async function uninstallCompletion(
   shell: InstallShell,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<InstallResult> {
-  const places = completionPlaces(env)
+  const {file, rc} = setupOf(shell, completionPlaces(env))
   const files: ChangedFile[] = []
-  switch (shell) {
-    case 'bash': {
-      files.push(await editBlock(places.bashrc, (text) => dropBlock(text, places.bashrc)))
-      break
-    }
-    case 'zsh': {
-      files.push(
-        await deleteCompletionFile(places.zshFunction),
-        await editBlock(places.zshrc, (text) => dropBlock(text, places.zshrc, ZSH_LEGACY_LINES)),
-      )
-      break
-    }
-    case 'fish': {
-      files.push(await deleteCompletionFile(places.fishFunction))
-      break
-    }
-  }
+  if (file) files.push(await deleteCompletionFile(file))
+  if (rc) files.push(await editBlock(rc.path, (text) => dropBlock(text, rc.path, rc.legacy)))
   return {shell, action: 'uninstall', changed: files.some((f) => f.change !== 'absent'), files}
 }
 

@@ -100,16 +100,18 @@ export async function profileTable(views: ProfileView[], env: EnvCredentialsView
         url: env.baseUrl,
       }),
     )
-  const columns: Array<{key: keyof (typeof data)[number]; name: string}> = [
-    {key: 'active', name: ''},
-    {key: 'name', name: 'NAME'},
-    {key: 'organization', name: 'ORGANIZATION'},
-    {key: 'type', name: 'TYPE'},
-    {key: 'key', name: 'KEY'},
-    {key: 'stored', name: 'STORED'},
-    {key: 'expires', name: 'EXPIRES'},
+  // Headed by their keys in capitals; the active marker's column has no heading.
+  const keys: Array<keyof (typeof data)[number]> = [
+    'active',
+    'name',
+    'organization',
+    'type',
+    'key',
+    'stored',
+    'expires',
   ]
-  if (anyElsewhere) columns.push({key: 'url', name: 'URL'})
+  if (anyElsewhere) keys.push('url')
+  const columns = keys.map((key) => ({key, name: key === 'active' ? '' : key.toUpperCase()}))
   return renderTable(data, columns, colourOn(process.stdout))
 }
 
