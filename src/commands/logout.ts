@@ -1,6 +1,7 @@
-import {Args, Flags} from '../lib/oclif/index.js'
+import {Args} from '../lib/oclif/index.js'
 
 import {BaseCommand} from '../lib/oclif/base-command.js'
+import {listNamesFlag} from '../lib/oclif/flags.js'
 import {listProfileNames} from '../lib/completion/profile-names.cjs'
 import {configPath} from '../lib/profiles/paths.js'
 import {removeProfile} from '../lib/profiles/manage.js'
@@ -23,8 +24,7 @@ When the active profile is removed, the remaining profile first in name order be
   }
 
   static override flags = {
-    // 3.6.0's, for completion scripts: the profile names, one per line (bin/run.js answers it without oclif).
-    'list-names': Flags.boolean({hidden: true, summary: 'Print the profile names, one per line.'}),
+    ...listNamesFlag,
   }
 
   async run() {

@@ -1,6 +1,7 @@
-import {Args, Flags} from '../../lib/oclif/index.js'
+import {Args} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {listNamesFlag} from '../../lib/oclif/flags.js'
 import {listProfileNames} from '../../lib/completion/profile-names.cjs'
 import {configPath} from '../../lib/profiles/paths.js'
 import {useProfile} from '../../lib/profiles/manage.js'
@@ -25,8 +26,7 @@ export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
   }
 
   static override flags = {
-    // 3.6.0's, for completion scripts: the profile names, one per line (bin/run.js answers it without oclif).
-    'list-names': Flags.boolean({hidden: true, summary: 'Print the profile names, one per line.'}),
+    ...listNamesFlag,
   }
 
   async run() {

@@ -8,3 +8,11 @@ export const scopesFlag = Flags.custom<string[]>({parse: async (input) => parseS
 
 /** A whole number of days, at least 1. */
 export const daysFlag = Flags.custom<number>({parse: async (input) => parseExpiresInDays(input)})
+
+/**
+ * 3.6.0's hidden --list-names of `use` and `logout`, for completion scripts: the profile names, one per line
+ * (bin/run.js answers it without oclif; lib/completion/profile-names.cts).
+ */
+export const listNamesFlag = {
+  'list-names': Flags.boolean({hidden: true, summary: 'Print the profile names, one per line.'}),
+}
