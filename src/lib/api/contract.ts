@@ -159,51 +159,47 @@ type Schema = Record<string, unknown>
 const nonEmptyString = {type: 'string', minLength: 1}
 const stringList = {type: 'array', items: nonEmptyString}
 
-export const successEnvelopeSchema: Schema = {
-  type: 'object',
-  required: ['success', 'data', 'requestId'],
-  properties: {
-    success: {const: true},
-    data: {type: 'object'},
-    requestId: {type: 'string'},
-  },
+/** An object the platform answers: these fields required, and fields beyond `properties` allowed (it may add some). */
+function answerSchema(required: string[], properties: Record<string, unknown>): Schema {
+  return {type: 'object', required, properties}
 }
 
-export const errorEnvelopeSchema: Schema = {
-  type: 'object',
-  required: ['success', 'error', 'requestId'],
-  properties: {
-    success: {const: false},
-    error: {
-      type: 'object',
-      required: ['message'],
-      properties: {message: {type: 'string'}, code: {type: 'string'}},
-    },
-    requestId: {type: 'string'},
-  },
+/** A request body: these fields required, and none but those of `properties` (`more`: further keywords). */
+function bodySchema(required: string[], properties: Record<string, unknown>, more: Schema = {}): Schema {
+  return {type: 'object', additionalProperties: false, required, properties, ...more}
 }
 
-const verifyApiKeyDataSchema: Schema = {
-  type: 'object',
-  required: ['type'],
-  properties: {
-    type: nonEmptyString,
-    keyName: {type: 'string'},
-    keyPrefix: {type: 'string'},
-    scopes: stringList,
-    organizationId: {type: 'string'},
-    organizationName: {type: 'string'},
-    createdAt: {type: 'string'},
-    expiresAt: {type: 'string'},
-    lastUsedAt: {type: 'string'},
-  },
-}
+export const successEnvelopeSchema = answerSchema(['success', 'data', 'requestId'], {
+  success: {const: true},
+  data: {type: 'object'},
+  requestId: {type: 'string'},
+})
 
-const createOrganizationRequestSchema: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: {
+export const errorEnvelopeSchema = answerSchema(['success', 'error', 'requestId'], {
+  success: {const: false},
+  error: {
+    type: 'object',
+    required: ['message'],
+    properties: {message: {type: 'string'}, code: {type: 'string'}},
+  },
+  requestId: {type: 'string'},
+})
+
+const verifyApiKeyDataSchema = answerSchema(['type'], {
+  type: nonEmptyString,
+  keyName: {type: 'string'},
+  keyPrefix: {type: 'string'},
+  scopes: stringList,
+  organizationId: {type: 'string'},
+  organizationName: {type: 'string'},
+  createdAt: {type: 'string'},
+  expiresAt: {type: 'string'},
+  lastUsedAt: {type: 'string'},
+})
+
+const createOrganizationRequestSchema = bodySchema(
+  ['name'],
+  {
     // The schema counts code points too (JSON Schema's string length); the name is checked again after trimming.
     name: {type: 'string', minLength: ORGANIZATION_NAME_LENGTH.min, maxLength: ORGANIZATION_NAME_LENGTH.max},
     description: {type: 'string'},
@@ -214,78 +210,56 @@ const createOrganizationRequestSchema: Schema = {
     n8nApiKey: nonEmptyString,
     storeCredentialCopy: {type: 'boolean'},
   },
-  // Draft-07 `dependencies` (ajv's default draft has no `dependentRequired`): each field needs its partner.
-  dependencies: {
-    logoBase64: ['logoMimeType'],
-    logoMimeType: ['logoBase64'],
-    n8nApiKey: ['n8nBaseUrl'],
-    n8nBaseUrl: ['n8nApiKey'],
+  {
+    // Draft-07 `dependencies` (ajv's default draft has no `dependentRequired`): each field needs its partner.
+    dependencies: {
+      logoBase64: ['logoMimeType'],
+      logoMimeType: ['logoBase64'],
+      n8nApiKey: ['n8nBaseUrl'],
+      n8nBaseUrl: ['n8nApiKey'],
+    },
   },
-}
+)
 
-const createOrganizationDataSchema: Schema = {
-  type: 'object',
-  required: ['organizationId'],
-  properties: {organizationId: nonEmptyString},
-}
+const createOrganizationDataSchema = answerSchema(['organizationId'], {organizationId: nonEmptyString})
 
-const createOrganizationKeyRequestSchema: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['organizationId', 'name', 'scopes'],
-  properties: {
-    organizationId: nonEmptyString,
-    name: nonEmptyString,
-    scopes: {...stringList, minItems: 1},
-    description: {type: 'string'},
-    expiresInDays: {type: 'integer', minimum: 1},
-  },
-}
+const createOrganizationKeyRequestSchema = bodySchema(['organizationId', 'name', 'scopes'], {
+  organizationId: nonEmptyString,
+  name: nonEmptyString,
+  scopes: {...stringList, minItems: 1},
+  description: {type: 'string'},
+  expiresInDays: {type: 'integer', minimum: 1},
+})
 
 /** A key the platform made, as it answers it: the secret under `apiKey` (create-key) or `raw` (the OTP completes). */
 function madeKeySchema(secret: 'apiKey' | 'raw', more: Record<string, Schema> = {}): Schema {
-  return {
-    type: 'object',
-    required: ['keyId', secret, 'keyPrefix', 'name', 'scopes', 'createdAt'],
-    properties: {
-      keyId: nonEmptyString,
-      [secret]: {type: 'string', pattern: '^cko_.+'},
-      keyPrefix: nonEmptyString,
-      name: {type: 'string'},
-      scopes: stringList,
-      createdAt: nonEmptyString,
-      expiresAt: {type: 'string'},
-      ...more,
-    },
-  }
+  return answerSchema(['keyId', secret, 'keyPrefix', 'name', 'scopes', 'createdAt'], {
+    keyId: nonEmptyString,
+    [secret]: {type: 'string', pattern: '^cko_.+'},
+    keyPrefix: nonEmptyString,
+    name: {type: 'string'},
+    scopes: stringList,
+    createdAt: nonEmptyString,
+    expiresAt: {type: 'string'},
+    ...more,
+  })
 }
 
 const createOrganizationKeyDataSchema = madeKeySchema('apiKey', {organizationId: {type: 'string'}})
 
-const updateOrganizationKeyRequestSchema: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['keyId'],
-  anyOf: [{required: ['name']}, {required: ['description']}, {required: ['scopes']}],
-  properties: {
-    keyId: nonEmptyString,
-    name: nonEmptyString,
-    description: {type: 'string'},
-    scopes: {...stringList, minItems: 1},
-  },
-}
+const updateOrganizationKeyRequestSchema = bodySchema(
+  ['keyId'],
+  {keyId: nonEmptyString, name: nonEmptyString, description: {type: 'string'}, scopes: {...stringList, minItems: 1}},
+  {anyOf: [{required: ['name']}, {required: ['description']}, {required: ['scopes']}]},
+)
 
-const updateOrganizationKeyDataSchema: Schema = {
-  type: 'object',
-  required: ['keyId', 'name', 'scopes', 'updatedAt'],
-  properties: {
-    keyId: nonEmptyString,
-    name: {type: 'string'},
-    description: {type: 'string'},
-    scopes: stringList,
-    updatedAt: nonEmptyString,
-  },
-}
+const updateOrganizationKeyDataSchema = answerSchema(['keyId', 'name', 'scopes', 'updatedAt'], {
+  keyId: nonEmptyString,
+  name: {type: 'string'},
+  description: {type: 'string'},
+  scopes: stringList,
+  updatedAt: nonEmptyString,
+})
 
 export interface Endpoint {
   /** Lower-case path, appended to the base URL. */
@@ -483,18 +457,14 @@ export interface CompleteLoginData {
   apiKey: MintedKey
 }
 
-const otpRequestSchema: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email'],
-  properties: {email: {type: 'string', minLength: 3, maxLength: EMAIL_MAX_LENGTH}},
-}
+const emailSchema: Schema = {type: 'string', minLength: 3, maxLength: EMAIL_MAX_LENGTH}
 
-const otpRequestDataSchema: Schema = {
-  type: 'object',
-  required: ['email', 'expiresInSeconds'],
-  properties: {email: {type: 'string'}, expiresInSeconds: {type: 'integer', minimum: 1}},
-}
+const otpRequestSchema = bodySchema(['email'], {email: emailSchema})
+
+const otpRequestDataSchema = answerSchema(['email', 'expiresInSeconds'], {
+  email: {type: 'string'},
+  expiresInSeconds: {type: 'integer', minimum: 1},
+})
 
 const mintedKeyOptionsSchema: Schema = {
   type: 'object',
@@ -507,52 +477,40 @@ const mintedKeyOptionsSchema: Schema = {
 
 const otpCodeSchema: Schema = {type: 'string', pattern: OTP_CODE_PATTERN.source}
 
-const completeSignupRequestSchema: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'code'],
-  properties: {
-    email: {type: 'string', minLength: 3, maxLength: EMAIL_MAX_LENGTH},
+/** A complete's body: the address, the code and the key's options, with what its purpose adds. */
+function completeRequestSchema(more: Record<string, unknown>): Schema {
+  return bodySchema(['email', 'code'], {
+    email: emailSchema,
     code: otpCodeSchema,
-    company: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {name: {...nonEmptyString, maxLength: COMPANY_NAME_MAX_LENGTH}, description: {type: 'string'}},
-    },
+    ...more,
     apiKey: mintedKeyOptionsSchema,
-  },
+  })
 }
 
-const completeLoginRequestSchema: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'code'],
-  properties: {
-    email: {type: 'string', minLength: 3, maxLength: EMAIL_MAX_LENGTH},
-    code: otpCodeSchema,
-    organizationId: nonEmptyString,
-    apiKey: mintedKeyOptionsSchema,
+const completeSignupRequestSchema = completeRequestSchema({
+  company: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {name: {...nonEmptyString, maxLength: COMPANY_NAME_MAX_LENGTH}, description: {type: 'string'}},
   },
-}
+})
+
+const completeLoginRequestSchema = completeRequestSchema({organizationId: nonEmptyString})
 
 const mintedKeySchema = madeKeySchema('raw')
 
-const completeSignupDataSchema: Schema = {
-  type: 'object',
-  required: ['organizationId', 'organizationName', 'isNewUser', 'apiKey'],
-  properties: {
-    organizationId: nonEmptyString,
-    organizationName: {type: 'string'},
-    isNewUser: {type: 'boolean'},
-    apiKey: mintedKeySchema,
-  },
-}
+const completeSignupDataSchema = answerSchema(['organizationId', 'organizationName', 'isNewUser', 'apiKey'], {
+  organizationId: nonEmptyString,
+  organizationName: {type: 'string'},
+  isNewUser: {type: 'boolean'},
+  apiKey: mintedKeySchema,
+})
 
-const completeLoginDataSchema: Schema = {
-  type: 'object',
-  required: ['organizationId', 'organizationName', 'apiKey'],
-  properties: {organizationId: nonEmptyString, organizationName: {type: 'string'}, apiKey: mintedKeySchema},
-}
+const completeLoginDataSchema = answerSchema(['organizationId', 'organizationName', 'apiKey'], {
+  organizationId: nonEmptyString,
+  organizationName: {type: 'string'},
+  apiKey: mintedKeySchema,
+})
 
 // Not idempotent: a request sends an email (and counts against the limits), a complete uses up its code.
 const OTP_ENDPOINTS = {
