@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
-import {after, before, describe, it, type TestContext} from 'node:test'
+import {describe, it, type TestContext} from 'node:test'
 
 import {assertJsonFailure, assertNoLeak, fileBytes, onlyJson, readConfig, writeConfig} from '../helpers/assertions.js'
-import {configFile, runCli, tempHomes} from '../helpers/cli.js'
-import {createdKey, type FakePlatform, json, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
+import {configFile, runCli} from '../helpers/cli.js'
+import {createdKey, fakePlatformForFile, json, okEnvelope} from '../helpers/fake-platform.js'
 import {filesContaining, KEYRING_TOOLS, type PrivateKeyring, startPrivateKeyring} from '../helpers/keyring.js'
 import {startSandboxCli} from '../helpers/sandbox-cli.js'
 import {skipUnless} from '../helpers/tools.js'
@@ -18,17 +18,8 @@ const OTHER_KEY = 'ckp_KeyringOther000123456789SecretBBBB'
 const MINTED_KEY = 'cko_KeyringMinted0000123456789SecretCCCC'
 const SECRETS = [PERSONAL_KEY, OTHER_KEY, MINTED_KEY]
 
-let platform: FakePlatform
-const homes = tempHomes('codika-keyring-test-')
+const {platform, homes} = fakePlatformForFile('codika-keyring-test-')
 let routes = 0
-
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
 
 /** A route of the fake platform that verifies any key as a personal key and mints MINTED_KEY on create-key. */
 function route(): {url: string; prefix: string} {

@@ -2,21 +2,13 @@
 // has is PROFILE_NOT_FOUND (exit 2) in every command that takes one, nothing is sent and the file is not touched;
 // a profile that really has such a name is found and used.
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {assertJsonFailure, fileBytes, onlyJson, readConfig, writeConfig} from '../helpers/assertions.js'
-import {configFile, runCli, tempHomes} from '../helpers/cli.js'
-import {type FakePlatform, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
+import {configFile, runCli} from '../helpers/cli.js'
+import {fakePlatformForFile, okEnvelope} from '../helpers/fake-platform.js'
 
-const homes = tempHomes()
-let platform: FakePlatform
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
+const {platform, homes} = fakePlatformForFile()
 
 const KEY = `ckp_${'P'.repeat(43)}`
 const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']

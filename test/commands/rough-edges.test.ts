@@ -1,21 +1,13 @@
 // Issue 10's rough edges, each shown as a user meets it: another client's secrets in `profile show`, and whoami
 // warning about the expiry the platform states rather than a stale one in the profile file.
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {onlyJson, writeConfig} from '../helpers/assertions.js'
-import {runCli, tempHomes} from '../helpers/cli.js'
-import {type FakePlatform, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
+import {runCli} from '../helpers/cli.js'
+import {fakePlatformForFile, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
 
-const homes = tempHomes()
-let platform: FakePlatform
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
+const {platform, homes} = fakePlatformForFile()
 
 const KEY = `ckp_${'R'.repeat(43)}`
 const DAY = 86_400_000

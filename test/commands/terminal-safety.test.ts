@@ -3,11 +3,11 @@
 // no screen clear, no bell — in whoami, login, create-key, update-key, organization create, profile show|list|use,
 // logout, warnings and errors. On a terminal, codika's own colours are still there.
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
-import {type CliResult, runCli, tempHomes} from '../helpers/cli.js'
+import {type CliResult, runCli} from '../helpers/cli.js'
 import {writeConfig} from '../helpers/assertions.js'
-import {errorEnvelope, type FakePlatform, json, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
+import {errorEnvelope, fakePlatformForFile, json, okEnvelope} from '../helpers/fake-platform.js'
 import {runInPty} from '../helpers/pty.js'
 
 const TITLE = '\u001B]0;pwned\u0007'
@@ -28,8 +28,7 @@ function assertClean(result: CliResult, what: string): void {
 }
 
 const KEY = `ckp_${'E'.repeat(43)}`
-const homes = tempHomes()
-let platform: FakePlatform
+const {platform, homes} = fakePlatformForFile()
 const VERIFIED = {
   type: 'personal-api-key',
   keyName: EVIL('Key'),
@@ -39,14 +38,6 @@ const VERIFIED = {
   organizationName: EVIL('Acme'),
   createdAt: '2026-01-01T00:00:00.000Z',
 }
-
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
 
 describe('platform answers', () => {
   it('whoami and login show the verified fields inert', async () => {

@@ -2,21 +2,13 @@
 // user name or password, ports fetch refuses, timeouts a timer cannot hold, proxy variables that do not parse or a
 // proxy that is down. Each is refused before anything is sent (exit 2, nothing written), or named for what it is.
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
-import {configFile, runCli, tempHomes} from '../helpers/cli.js'
+import {configFile, runCli} from '../helpers/cli.js'
 import {assertHumanFailure, assertJsonFailure, assertNoLeak, fileBytes, writeConfig} from '../helpers/assertions.js'
-import {type FakePlatform, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
+import {fakePlatformForFile, okEnvelope, startFakePlatform} from '../helpers/fake-platform.js'
 
-const homes = tempHomes()
-let platform: FakePlatform
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
+const {platform, homes} = fakePlatformForFile()
 
 const KEY = `ckp_${'K'.repeat(43)}`
 const createKey = [

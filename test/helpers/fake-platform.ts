@@ -1,6 +1,9 @@
 // A scriptable stand-in for the platform on 127.0.0.1: records every request and answers as each test says.
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {type AddressInfo, createServer as createTcpServer, type Socket} from 'node:net'
+import {after, before} from 'node:test'
+
+import {tempHomes} from './cli.js'
 
 export interface RecordedRequest {
   method: string
@@ -155,4 +158,24 @@ export async function closedPort(): Promise<number> {
   const {port} = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
+}
+
+/**
+ * A test file's fake platform and temp homes: the platform starts before the file's tests (its object filled in then,
+ * so tests use it as the started one) and closes after them, and the homes are removed.
+ */
+export function fakePlatformForFile(homePrefix?: string): {
+  platform: FakePlatform
+  homes: ReturnType<typeof tempHomes>
+} {
+  const platform = {} as FakePlatform
+  const homes = tempHomes(homePrefix)
+  before(async () => {
+    Object.assign(platform, await startFakePlatform())
+  })
+  after(async () => {
+    await platform.close()
+    homes.cleanup()
+  })
+  return {platform, homes}
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import {chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {
   assertHumanFailure,
@@ -12,9 +12,9 @@ import {
   readConfig,
   writeConfig,
 } from '../../helpers/assertions.js'
-import {configFile, runCli, tempHomes} from '../../helpers/cli.js'
+import {configFile, runCli} from '../../helpers/cli.js'
 import {inParallel} from '../../helpers/concurrency.js'
-import {createdKey, type FakePlatform, json, startFakePlatform} from '../../helpers/fake-platform.js'
+import {createdKey, fakePlatformForFile, json} from '../../helpers/fake-platform.js'
 
 const CALLER = 'ckp_CallerKey0123456789abcdef'
 const ARGS = [
@@ -29,18 +29,9 @@ const ARGS = [
 ]
 const NEW_KEY = (createdKey({}).data as {apiKey: string}).apiKey
 
-let platform: FakePlatform
-const homes = tempHomes()
+const {platform, homes} = fakePlatformForFile()
 const home = homes.home
 const mode = (path: string) => statSync(path).mode & 0o777
-
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
 
 describe('create-key: the profile store', () => {
   it('20 processes at once leave 20 profiles, each holding the key its process printed, in valid JSON', async () => {

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {closeSync, openSync} from 'node:fs'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {assertHumanFailure, assertJsonFailure, assertNoStack, onlyJson, readConfig} from '../../helpers/assertions.js'
-import {BIN, cleanEnv, runCli, tempHomes} from '../../helpers/cli.js'
-import {createdKey, type FakePlatform, okEnvelope, startFakePlatform} from '../../helpers/fake-platform.js'
+import {BIN, cleanEnv, runCli} from '../../helpers/cli.js'
+import {createdKey, fakePlatformForFile, okEnvelope} from '../../helpers/fake-platform.js'
 
 const CALLER = `ckp_${'P'.repeat(43)}`
 const NEW_KEY = `cko_${'N'.repeat(43)}`
@@ -23,15 +23,7 @@ const ARGS = [
   'deploy:use-case',
 ]
 
-const homes = tempHomes()
-let platform: FakePlatform
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
+const {platform, homes} = fakePlatformForFile()
 
 /** An answer with the new key whose data strays from the contract as `changes` say (undefined removes a field). */
 function strayAnswer(changes: Record<string, unknown>) {

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict'
 import {readFileSync, readdirSync, statSync} from 'node:fs'
 import {dirname} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {fileBytes, onlyJson, readConfig, writeConfig} from '../../helpers/assertions.js'
-import {configFile, ROOT, runCli, tempHomes} from '../../helpers/cli.js'
-import {createdKey, type FakePlatform, json, startFakePlatform} from '../../helpers/fake-platform.js'
+import {configFile, ROOT, runCli} from '../../helpers/cli.js'
+import {createdKey, fakePlatformForFile, json} from '../../helpers/fake-platform.js'
 import {runInPty} from '../../helpers/pty.js'
 
 const ORG = 'xwk9CcT440Vupa8soIhY'
@@ -24,17 +24,8 @@ const ARGS = [
 const NEW_KEY = (createdKey({}).data as {apiKey: string}).apiKey
 const VERSION = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version
 
-let platform: FakePlatform
-const homes = tempHomes()
+const {platform, homes} = fakePlatformForFile()
 const home = homes.home
-
-before(async () => {
-  platform = await startFakePlatform()
-})
-after(async () => {
-  await platform.close()
-  homes.cleanup()
-})
 
 const mode = (path: string) => statSync(path).mode & 0o777
 
