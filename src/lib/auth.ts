@@ -34,6 +34,9 @@ export type AuthCommand = 'signup-request' | 'signup-complete' | 'login-request'
 /** `--email`: trimmed, of the shape name@example.com. */
 export function checkEmail(raw: string): string {
   const email = requireText(raw, 'email')
+  // Said apart: the screen strips control characters, so the value shown would look like a good address.
+  if (/\p{Cc}/u.test(email))
+    throw usageError('INVALID_FLAG', '--email holds control characters.', 'Type the address itself: name@example.com.')
   if (!isEmailAddress(email))
     throw usageError(
       'INVALID_FLAG',

@@ -60,6 +60,12 @@ describe('bad input: exit 2, nothing sent, nothing written', {concurrency: true}
   const cases: Array<[string, string[], string, RegExp]> = [
     ['email without @', ['auth', 'signup-request', '--email', 'agent'], 'INVALID_FLAG', /--email must be an email/],
     ['empty email', ['auth', 'login-request', '--email', '  '], 'INVALID_FLAG', /--email must not be empty/],
+    [
+      'email holding an escape sequence',
+      ['auth', 'signup-request', '--email', 'a\u001b]0;title\u0007@example.com'],
+      'INVALID_FLAG',
+      /--email holds control characters/,
+    ],
     ['no email', ['auth', 'signup-request'], 'MISSING_FLAG', /--email/],
     ['no code', ['auth', 'login-complete', '--email', 'agent@example.com'], 'MISSING_FLAG', /--code/],
     ['5-digit code', [...signup.slice(0, 5), '48291'], 'INVALID_FLAG', /--code must be the 6 digits/],
@@ -144,6 +150,10 @@ describe('the checks themselves, every variant (in this process; the CLI runs ab
       'agent@example',
       'a@@b.io',
       `${'a'.repeat(250)}@x.io`,
+      // Control characters: a terminal escape (window title), a DEL, a C1 CSI.
+      'a\u001b]0;title\u0007@example.com',
+      'agent@exa\u007fmple.com',
+      'agent@example.co\u009b2J',
     ])
       refused(() => checkEmail(bad))
     assert.equal(checkCode(' 012345 '), '012345')

@@ -215,6 +215,7 @@ describe('codes', () => {
         'agent@example',
         42,
         `${'a'.repeat(250)}@x.io`,
+        'a\u001b]0;title\u0007@example.com',
       ])
         expectError(await call(sandbox.url, path, {body: {email, code: '123456'}}), 'EMAIL_INVALID')
     }

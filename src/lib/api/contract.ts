@@ -347,9 +347,12 @@ export const OTP_CODE_PATTERN = /^\d{6}$/
 /** The longest address SMTP carries (RFC 5321's path limit less its angle brackets). */
 export const EMAIL_MAX_LENGTH = 254
 
-/** An address of the shape `local@domain.tld`: no spaces, one `@`, a dot in the domain, at most 254 characters. */
+/**
+ * An address of the shape `local@domain.tld`: no spaces or control characters (an escape sequence is no address), one
+ * `@`, a dot in the domain, at most 254 characters.
+ */
 export function isEmailAddress(text: string): boolean {
-  return text.length <= EMAIL_MAX_LENGTH && /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text)
+  return text.length <= EMAIL_MAX_LENGTH && /^[^\s@\p{Cc}]+@[^\s@.\p{Cc}]+(\.[^\s@.\p{Cc}]+)+$/u.test(text)
 }
 
 /** The error codes of the OTP endpoints and the HTTP status of each (ORGANIZATION_CREATION_FAILED: 400–500). */
