@@ -8,13 +8,14 @@ import {mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile} from 'node:fs/
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 
-import {Config, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
 
 import {bashCompletion} from '../completion/bash.js'
 import {fishCompletion} from '../completion/fish.js'
 import {type CompletionShell, refreshInstalledFiles} from '../completion/install.js'
 import {type CommandMeta, type CompletionModel, completionModel} from '../completion/model.js'
 import {zshCompletion} from '../completion/zsh.js'
+import {Config} from './core.js'
 import {warnIfLinkedPluginIsEmpty} from './linked-plugins.js'
 
 /** The completion script for `shell`, for the commands (plugins included) that `config` knows. */

@@ -6,7 +6,8 @@ import {loadOclif} from './bundle.cjs'
 
 const core = loadOclif()
 
-export const {Args, Command, Errors, Flags, toConfiguredId} = core
+export const {Args, Command, Config, Errors, Flags, toConfiguredId} = core
 export type Command = OclifCore.Command
+export type Config = OclifCore.Config
 /** The spinner and other terminal helpers: taken only where they are drawn. */
 export const ux = (): typeof OclifCore.ux => core.ux
