@@ -1,4 +1,5 @@
 // The flags the four `codika auth` commands share, and the flags a hint repeats when it names a command to re-run.
+import {keyStorageFlags} from './oclif/base-command.js'
 import {Flags} from './oclif/index.js'
 
 export const emailFlag = Flags.string({summary: 'The email address the code is (or was) sent to.', required: true})
@@ -18,6 +19,15 @@ export const keyFlags = {
     summary: 'Profile name to save the key under (default: after the organization); never one that holds a key.',
   }),
 }
+
+/** What both completes take first: the address and its code. */
+export const codeFlags = {email: emailFlag, code: codeFlag}
+
+/** What both completes take last: the minted key's name and expiry, its profile, the platform, the key's storage. */
+export const mintedKeyFlags = {...keyFlags, 'base-url': baseUrlFlag, ...keyStorageFlags}
+
+/** The flags of mintedKeyFlags that a re-run of a complete repeats, after the command's own. */
+export const REPEATED_KEY_FLAGS = ['key-name', 'key-expires-in', 'name', 'base-url'] as const
 
 /** The flags given that a re-run repeats as they were (never --email, which hints put first, nor --code). */
 export function givenFlags(flags: Record<string, unknown>, names: readonly string[]): Array<[string, string]> {

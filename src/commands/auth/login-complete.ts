@@ -1,9 +1,8 @@
 import {Flags} from '../../lib/oclif/index.js'
 
-import {keyStorageFlags} from '../../lib/oclif/base-command.js'
 import {OtpCommand} from '../../lib/oclif/otp-command.js'
 import {loginCompleteRequest} from '../../lib/auth.js'
-import {baseUrlFlag, codeFlag, emailFlag, keyFlags} from '../../lib/auth-flags.js'
+import {codeFlags, mintedKeyFlags, REPEATED_KEY_FLAGS} from '../../lib/auth-flags.js'
 
 export default class AuthLoginComplete extends OtpCommand<typeof AuthLoginComplete> {
   static override summary =
@@ -26,19 +25,16 @@ An account in several organizations must say which with --organization-id (MULTI
   ]
 
   static override flags = {
-    email: emailFlag,
-    code: codeFlag,
+    ...codeFlags,
     'organization-id': Flags.string({summary: 'The organization to mint the key for (needed when there are several).'}),
-    ...keyFlags,
-    'base-url': baseUrlFlag,
-    ...keyStorageFlags,
+    ...mintedKeyFlags,
   }
 
   async run() {
     const {flags} = this
     return this.completeCode('login-complete', flags, {
       request: () => loginCompleteRequest(flags),
-      repeated: ['organization-id', 'key-name', 'key-expires-in', 'name', 'base-url'],
+      repeated: ['organization-id', ...REPEATED_KEY_FLAGS],
       send: (client, request) => client.completeLogin(request),
     })
   }

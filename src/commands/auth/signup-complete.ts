@@ -1,9 +1,8 @@
 import {Flags} from '../../lib/oclif/index.js'
 
-import {keyStorageFlags} from '../../lib/oclif/base-command.js'
 import {OtpCommand} from '../../lib/oclif/otp-command.js'
 import {signupCompleteRequest} from '../../lib/auth.js'
-import {baseUrlFlag, codeFlag, emailFlag, keyFlags} from '../../lib/auth-flags.js'
+import {codeFlags, mintedKeyFlags, REPEATED_KEY_FLAGS} from '../../lib/auth-flags.js'
 
 export default class AuthSignupComplete extends OtpCommand<typeof AuthSignupComplete> {
   static override summary =
@@ -26,22 +25,19 @@ A profile named --name that holds a key is never replaced: the command stops bef
   ]
 
   static override flags = {
-    email: emailFlag,
-    code: codeFlag,
+    ...codeFlags,
     company: Flags.string({
       summary: 'Name of the new organization, at most 100 characters (default: "My Organization").',
     }),
     description: Flags.string({summary: 'Description of the new organization.'}),
-    ...keyFlags,
-    'base-url': baseUrlFlag,
-    ...keyStorageFlags,
+    ...mintedKeyFlags,
   }
 
   async run() {
     const {flags} = this
     return this.completeCode('signup-complete', flags, {
       request: () => signupCompleteRequest(flags),
-      repeated: ['company', 'description', 'key-name', 'key-expires-in', 'name', 'base-url'],
+      repeated: ['company', 'description', ...REPEATED_KEY_FLAGS],
       send: (client, request) => client.completeSignup(request),
     })
   }

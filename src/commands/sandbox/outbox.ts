@@ -1,6 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
+import {sandboxDataFlag} from '../../lib/oclif/flags.js'
 
 export default class SandboxOutbox extends BaseCommand<typeof SandboxOutbox> {
   static override summary = 'Show the codes a local sandbox "emailed" (its outbox), newest first.'
@@ -22,9 +23,7 @@ export default class SandboxOutbox extends BaseCommand<typeof SandboxOutbox> {
   ]
 
   static override flags = {
-    data: Flags.string({
-      summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db, as sandbox start).',
-    }),
+    ...sandboxDataFlag,
     email: Flags.string({summary: 'Only the messages sent to this address.'}),
   }
 

@@ -1,6 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {BaseCommand, keyStorageFlags} from '../../lib/oclif/base-command.js'
+import {sandboxDataFlag} from '../../lib/oclif/flags.js'
 import {sentence} from '../../lib/output.js'
 import {nextStopSignal} from '../../lib/sandbox/stop-signal.js'
 import {DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
@@ -32,7 +33,7 @@ Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with
       summary: 'Interface to bind; anything but loopback is reachable from other machines.',
       default: DEFAULT_HOST,
     }),
-    data: Flags.string({summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db).'}),
+    ...sandboxDataFlag,
     reset: Flags.boolean({summary: 'Delete the data file first and start empty.'}),
     login: Flags.boolean({
       summary:

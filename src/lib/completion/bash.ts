@@ -3,16 +3,7 @@
 // function, which this one calls (CONTRIBUTING.md, "Shell completion"). Plain bash 3.2 (macOS): no associative
 // arrays, `compopt` only where it exists.
 import {type CommandSpec, type CompletionModel, hasHelp, type Values} from './model.js'
-
-/** Single-quotes a word for the shell (bash, zsh). */
-export function quote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`
-}
-
-/** A `case` arm: the patterns (quoted, so that nothing in them is a glob) joined by `|`. */
-function arm(patterns: readonly string[], body: string): string {
-  return `    ${patterns.map(quote).join('|')}) ${body} ;;`
-}
+import {arm, caseFunction, oneOfFunction, quote} from './shell.js'
 
 /** Groups patterns by the body they lead to, so that each body is written once. */
 function arms(entries: ReadonlyArray<[pattern: string, body: string]>): string {
@@ -72,50 +63,21 @@ else
   ${fn}_oclif=""
 fi
 
-${fn}_is_command() {
-  case "$1" in
-${arm(commandIds, 'return 0')}
-  esac
-  return 1
-}
+${oneOfFunction(`${fn}_is_command`, commandIds)}
 
-${fn}_is_topic() {
-  case "$1" in
-${topicIds.length > 0 ? arm(topicIds, 'return 0') : ''}
-  esac
-  return 1
-}
+${oneOfFunction(`${fn}_is_topic`, topicIds)}
 
 # Sets kind (words, list, profiles, files, none) and words for the value of flag $2 of command $1; fails when that
 # flag takes no value.
-${fn}_flag_values() {
-  case "$1 $2" in
-${flagValueArms}
-    *) return 1 ;;
-  esac
-}
+${caseFunction(`${fn}_flag_values`, `${flagValueArms}\n    (*) return 1 ;;`, {subject: '"$1 $2"'})}
 
 # The same for argument number $2 (from 0) of command $1.
-${fn}_arg_values() {
-  case "$1 $2" in
-${argArms}
-    *) kind=none ;;
-  esac
-}
+${caseFunction(`${fn}_arg_values`, `${argArms}\n    (*) kind=none ;;`, {subject: '"$1 $2"'})}
 
 # Returns how many arguments command $1 takes.
-${fn}_arg_count() {
-  case "$1" in
-${argCountArms}
-  esac
-  return 0
-}
+${caseFunction(`${fn}_arg_count`, argCountArms, {after: 'return 0'})}
 
-${fn}_flags() {
-  case "$1" in
-${flagArms}
-  esac
-}
+${caseFunction(`${fn}_flags`, flagArms)}
 
 ${fn}_profiles() {
   ${bin} use --list-names 2>/dev/null

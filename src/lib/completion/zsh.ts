@@ -2,8 +2,8 @@
 // named, its flags (short forms and --no-* included), flag values, profile names and arguments through zsh's own
 // _arguments, generated from the completion model — no file names where a flag or argument is not a path.
 // (CONTRIBUTING.md, "Shell completion", says why the plugin's function is kept for the command words alone.)
-import {quote} from './bash.js'
 import {type CommandSpec, type CompletionModel, type FlagSpec, hasHelp, type Values} from './model.js'
+import {caseFunction, oneOfFunction, quote} from './shell.js'
 
 /** Escapes text for inside an _arguments description (`[…]`). */
 function description(text: string): string {
@@ -64,7 +64,6 @@ export function zshCompletion(model: CompletionModel, pluginFunction: string): s
   const bin = model.bin
   const fn = `__${bin.replaceAll('-', '_')}`
   const commands = model.commands.map((c) => `    (${quote(c.id)})\n      ${argumentsCall(c, fn)}\n      ;;`).join('\n')
-  const patterns = (ids: string[]) => (ids.length > 0 ? ids.map(quote).join('|') : "''")
   return `#compdef ${bin}
 # ${bin} completion for zsh, written by \`${bin} completion zsh\` from ${bin}'s command metadata. In a folder of
 # $fpath as _${bin} (\`${bin} completion --install\` puts it in ~/.zsh/completions), or sourced after compinit.
@@ -80,25 +79,17 @@ ${fn}_profiles() {
   _wanted profiles expl profile compadd -a names
 }
 
-${fn}_is_command() {
-  case "$1" in
-    (${patterns(model.commands.map((c) => c.id))}) return 0 ;;
-  esac
-  return 1
-}
+${oneOfFunction(
+  `${fn}_is_command`,
+  model.commands.map((c) => c.id),
+)}
 
-${fn}_is_topic() {
-  case "$1" in
-    (${patterns(model.topics.map((t) => t.id))}) return 0 ;;
-  esac
-  return 1
-}
+${oneOfFunction(
+  `${fn}_is_topic`,
+  model.topics.map((t) => t.id),
+)}
 
-${fn}_command() {
-  case "$1" in
-${commands}
-  esac
-}
+${caseFunction(`${fn}_command`, commands)}
 
 ${fn}_complete() {
   local curcontext="$curcontext" id="" next

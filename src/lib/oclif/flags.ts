@@ -16,3 +16,8 @@ export const daysFlag = Flags.custom<number>({parse: async (input) => parseExpir
 export const listNamesFlag = {
   'list-names': Flags.boolean({hidden: true, summary: 'Print the profile names, one per line.'}),
 }
+
+/** The sandbox's data file, for `sandbox start` and the commands that read the same file. */
+export const sandboxDataFlag = {
+  data: Flags.string({summary: 'The SQLite data file (default: $XDG_DATA_HOME/codika/sandbox.db).'}),
+}
