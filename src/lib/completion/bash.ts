@@ -3,7 +3,7 @@
 // function, which this one calls (CONTRIBUTING.md, "Shell completion"). Plain bash 3.2 (macOS): no associative
 // arrays, `compopt` only where it exists.
 import {type CommandSpec, type CompletionModel, hasHelp, type Values} from './model.js'
-import {arm, caseFunction, oneOfFunction, quote} from './shell.js'
+import {arm, caseFunction, commandWalk, oneOfFunction, quote} from './shell.js'
 
 /** Groups patterns by the body they lead to, so that each body is written once. */
 function arms(entries: ReadonlyArray<[pattern: string, body: string]>): string {
@@ -125,13 +125,7 @@ ${fn}_complete() {
   local n=\${#parts[@]} token="\${parts[\${#parts[@]} - 1]}" id="" next i=1 j position=0
 
   # The command: the words after ${bin} as long as they name a topic or a command.
-  while (( i < n - 1 )); do
-    [[ "\${parts[i]}" == -* ]] && break
-    next="\${id:+$id:}\${parts[i]}"
-    ${fn}_is_command "$next" || ${fn}_is_topic "$next" || break
-    id="$next"
-    (( i++ ))
-  done
+${commandWalk(fn, '${parts[i]}', 'n - 1')}
   if (( i == n - 1 )) && [[ "$token" != -* ]] && { [[ -z "$id" ]] || ${fn}_is_topic "$id"; }; then
     # Still choosing a topic or a command.
     [[ -n "$${fn}_oclif" ]] && "$${fn}_oclif" "$@"

@@ -23,3 +23,18 @@ export function caseFunction(name: string, arms: string, options: {subject?: str
 export function oneOfFunction(name: string, words: readonly string[]): string {
   return caseFunction(name, words.length > 0 ? arm(words, 'return 0') : '', {after: 'return 1'})
 }
+
+/**
+ * The loop both scripts find the command with: from word number `i`, the words as long as they name a topic or a
+ * command (`id` grows by one word each time), up to `end` or to the first flag. `word` is the shell's expression for
+ * word number `i`.
+ */
+export function commandWalk(fn: string, word: string, end: string): string {
+  return `  while (( i < ${end} )); do
+    [[ "${word}" == -* ]] && break
+    next="\${id:+$id:}${word}"
+    ${fn}_is_command "$next" || ${fn}_is_topic "$next" || break
+    id="$next"
+    (( i++ ))
+  done`
+}

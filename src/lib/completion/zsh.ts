@@ -3,7 +3,7 @@
 // _arguments, generated from the completion model — no file names where a flag or argument is not a path.
 // (CONTRIBUTING.md, "Shell completion", says why the plugin's function is kept for the command words alone.)
 import {type CommandSpec, type CompletionModel, type FlagSpec, hasHelp, type Values} from './model.js'
-import {caseFunction, oneOfFunction, quote} from './shell.js'
+import {caseFunction, commandWalk, oneOfFunction, quote} from './shell.js'
 
 /** Escapes text for inside an _arguments description (`[…]`). */
 function description(text: string): string {
@@ -95,13 +95,7 @@ ${fn}_complete() {
   local curcontext="$curcontext" id="" next
   integer i=2
   # The command: the words after ${bin} as long as they name a topic or a command.
-  while (( i < CURRENT )); do
-    [[ "\${words[i]}" == -* ]] && break
-    next="\${id:+$id:}\${words[i]}"
-    ${fn}_is_command "$next" || ${fn}_is_topic "$next" || break
-    id="$next"
-    (( i++ ))
-  done
+${commandWalk(fn, '${words[i]}', 'CURRENT')}
   if (( i == CURRENT )) && [[ "\${words[CURRENT]}" != -* ]] && { [[ -z "$id" ]] || ${fn}_is_topic "$id" }; then
     ${fn}_oclif "$@"
     return
