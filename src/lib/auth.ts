@@ -8,10 +8,12 @@ import {
   type CompleteSignupRequest,
   type Endpoint,
   isEmailAddress,
+  isKeyExpiresInDays,
   KEY_EXPIRES_IN_DAYS,
   type MintedKey,
   OTP_CODE_PATTERN,
   OTP_ERROR_STATUS,
+  organizationNameLength,
   OTP_RULES,
   type OtpErrorCode,
   type OtpRequestData,
@@ -61,7 +63,7 @@ export function checkCode(raw: string): string {
 /** `--company`: not empty, at most 100 characters (counted as the platform counts them, by code point). */
 export function checkCompany(raw: string): string {
   const name = requireText(raw, 'company')
-  const length = [...name].length
+  const length = organizationNameLength(name)
   if (length > COMPANY_NAME_MAX_LENGTH)
     throw usageError(
       'INVALID_FLAG',
@@ -75,7 +77,7 @@ export function checkCompany(raw: string): string {
 export function parseKeyExpiresIn(raw: string): number {
   const text = raw.trim()
   const days = /^\d+$/.test(text) ? Number(text) : Number.NaN
-  if (!(days >= KEY_EXPIRES_IN_DAYS.min && days <= KEY_EXPIRES_IN_DAYS.max))
+  if (!isKeyExpiresInDays(days))
     throw usageError(
       'INVALID_FLAG',
       `--key-expires-in must be a whole number of days from ${KEY_EXPIRES_IN_DAYS.min} to ${KEY_EXPIRES_IN_DAYS.max} (got "${raw}").`,

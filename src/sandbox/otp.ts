@@ -14,10 +14,13 @@ import {
   DEFAULT_CLI_KEY_NAME,
   DEFAULT_COMPANY_NAME,
   isEmailAddress,
+  isKeyExpiresInDays,
   KEY_EXPIRES_IN_DAYS,
   type MintedKey,
   OTP_CODE_PATTERN,
   OTP_ERROR_STATUS,
+  ORGANIZATION_NAME_LENGTH,
+  organizationNameLength,
   OTP_RULES,
   type OtpErrorCode,
   type OtpErrorDetails,
@@ -33,8 +36,6 @@ import type {ApiKeyRecord, Person} from './records.js'
 const SECOND_MS = 1000
 const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
-/** The sandbox's rule for organization names (createorganizationviaapikey's), which a signup's company must meet. */
-const ORGANIZATION_NAME_MIN_LENGTH = 2
 
 function otpError(
   code: OtpErrorCode,
@@ -83,12 +84,7 @@ function expiresInDaysOf(fields: Fields): number | undefined {
   const apiKey = fields.apiKey
   if (typeof apiKey !== 'object' || apiKey === null || !('expiresInDays' in apiKey)) return undefined
   const days = (apiKey as Fields).expiresInDays
-  if (
-    typeof days !== 'number' ||
-    !Number.isInteger(days) ||
-    days < KEY_EXPIRES_IN_DAYS.min ||
-    days > KEY_EXPIRES_IN_DAYS.max
-  )
+  if (typeof days !== 'number' || !isKeyExpiresInDays(days))
     throw otpError(
       'INVALID_EXPIRES_IN_DAYS',
       `apiKey.expiresInDays must be a whole number from ${KEY_EXPIRES_IN_DAYS.min} to ${KEY_EXPIRES_IN_DAYS.max}`,
@@ -288,10 +284,10 @@ export const completeSignup: Handler = async (context, call) => {
   const email = requireEmail(fields)
   const company = (typeof fields.company === 'object' && fields.company !== null ? fields.company : {}) as Fields
   const companyName = typeof company.name === 'string' ? company.name.trim() : undefined
-  if (companyName !== undefined && [...companyName].length > COMPANY_NAME_MAX_LENGTH)
+  if (companyName !== undefined && organizationNameLength(companyName) > COMPANY_NAME_MAX_LENGTH)
     throw otpError(
       'COMPANY_NAME_TOO_LONG',
-      `The company name is ${[...companyName].length} characters; at most ${COMPANY_NAME_MAX_LENGTH} are allowed`,
+      `The company name is ${organizationNameLength(companyName)} characters; at most ${COMPANY_NAME_MAX_LENGTH} are allowed`,
       {nextAction: `Choose a company name of at most ${COMPANY_NAME_MAX_LENGTH} characters.`},
     )
   const expiresInDays = expiresInDaysOf(fields)
@@ -309,10 +305,10 @@ export const completeSignup: Handler = async (context, call) => {
   // The user exists from here on, as on the platform, even when the organization cannot be created below.
   const person = existing ?? context.store.createPerson(email.split('@')[0] || email, email, at)
   const name = companyName || DEFAULT_COMPANY_NAME
-  if ([...name].length < ORGANIZATION_NAME_MIN_LENGTH)
+  if (organizationNameLength(name) < ORGANIZATION_NAME_LENGTH.min)
     throw otpError(
       'ORGANIZATION_CREATION_FAILED',
-      `The organization could not be created: its name must be ${ORGANIZATION_NAME_MIN_LENGTH} to ${COMPANY_NAME_MAX_LENGTH} characters`,
+      `The organization could not be created: its name must be ${ORGANIZATION_NAME_LENGTH.min} to ${ORGANIZATION_NAME_LENGTH.max} characters`,
       {nextAction: 'Send the same code again with a longer company name.'},
     )
   let result: {organizationId: string; organizationName: string; key: MintedKey}

@@ -330,13 +330,18 @@ export const OTP_RULES = {
   maxActiveKeysPerOrganization: 20,
 } as const
 
-/** `company.name`: at most this many characters (code points); the organization's name when absent. */
-export const COMPANY_NAME_MAX_LENGTH = 100
+/** `company.name`, which becomes the organization's name: at most as many characters (code points) as one. */
+export const COMPANY_NAME_MAX_LENGTH = ORGANIZATION_NAME_LENGTH.max
 export const DEFAULT_COMPANY_NAME = 'My Organization'
 /** `apiKey.name` when absent. */
 export const DEFAULT_CLI_KEY_NAME = 'CLI default key'
 /** `apiKey.expiresInDays`: a whole number in this range; no expiry when absent. */
 export const KEY_EXPIRES_IN_DAYS = {min: 1, max: 365} as const
+
+/** Is `days` an `apiKey.expiresInDays` the completes take (KEY_EXPIRES_IN_DAYS)? */
+export function isKeyExpiresInDays(days: number): boolean {
+  return Number.isInteger(days) && days >= KEY_EXPIRES_IN_DAYS.min && days <= KEY_EXPIRES_IN_DAYS.max
+}
 
 export const OTP_PURPOSES = ['signup', 'login'] as const
 export type OtpPurpose = (typeof OTP_PURPOSES)[number]

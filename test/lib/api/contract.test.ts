@@ -6,7 +6,9 @@ import {describe, it} from 'node:test'
 import {
   ENDPOINTS,
   endpointUrl,
+  COMPANY_NAME_MAX_LENGTH,
   isHttpUrl,
+  isKeyExpiresInDays,
   isOrganizationNameLength,
   KEY_PREFIX_LENGTH,
   keyPrefixOf,
@@ -76,6 +78,15 @@ describe('shared wire rules', () => {
       [false, true, true, false],
     )
     assert.deepEqual(ORGANIZATION_NAME_LENGTH, {min: 2, max: 100})
+    // A signup's company becomes the organization's name: the same limit.
+    assert.equal(COMPANY_NAME_MAX_LENGTH, ORGANIZATION_NAME_LENGTH.max)
+  })
+
+  it('an OTP key expiry: a whole number of days, 1 to 365', () => {
+    assert.deepEqual(
+      [0, 1, 365, 366, 1.5, Number.NaN, -1].map((days) => isKeyExpiresInDays(days)),
+      [false, true, true, false, false, false, false],
+    )
   })
 
   it('the key prefix: the first 12 characters', () => {
