@@ -50,6 +50,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void clea
 
 // ---- Processes ------------------------------------------------------------------------------
 
+/** The caller's variables no measured process gets. */
+const LEFT_OUT =
+  /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_|npm_|DBUS_|DISPLAY$|WAYLAND_DISPLAY$|GNOME_KEYRING_)/i
+/**
+ * Node's own settings of the caller (NODE_OPTIONS, NODE_COMPILE_CACHE, …), named in the report. NODE_EXTRA_CA_CERTS
+ * above all: Node 20 reads and parses that file at every start, some 45 ms on each side, which hides what codika costs.
+ */
+const NODE_SETTINGS_LEFT_OUT = Object.keys(process.env)
+  .filter((k) => /^NODE_/i.test(k))
+  .sort()
+
 /**
  * The environment of every measured process: none of the caller's codika, proxy, debug or Node settings (they would
  * change what is measured), and HOME and the XDG folders inside the bench's temp folder, never the real home. Never
@@ -59,12 +70,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void clea
 function cleanEnv(extra = {}) {
   const env = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (
-      /^(CODIKA_|DEBUG$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|ALL_PROXY$|XDG_|NODE_ENV$|NODE_OPTIONS$|npm_|DBUS_|DISPLAY$|WAYLAND_DISPLAY$|GNOME_KEYRING_)/i.test(
-        k,
-      )
-    )
-      continue
+    if (LEFT_OUT.test(k)) continue
     env[k] = v
   }
   return {
@@ -597,6 +603,9 @@ function report(results) {
   const smoke = RUNS < 10 ? ' (fewer than 10: a smoke run, not a result)' : ''
   const out = [
     `codika bench — node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPUs, ${RUNS} runs per side${smoke}`,
+    ...(NODE_SETTINGS_LEFT_OUT.length > 0
+      ? [`left out of every measured process, as all of Node's own settings: ${NODE_SETTINGS_LEFT_OUT.join(', ')}`]
+      : []),
     '',
   ]
   if (results.startup.length > 0) {

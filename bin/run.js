@@ -16,13 +16,15 @@ if (argv.length === 1 && ['--version', ...(pjson.oclif.additionalVersionFlags ??
   const {arch, platform, release} = require('node:os')
   const wsl = platform() === 'linux' && release().toLowerCase().includes('microsoft')
   const cpu = arch() === 'ia32' ? 'x86' : arch()
-  process.stdout.write(`${pjson.name}/${pjson.version} ${wsl ? 'wsl' : platform()}-${cpu} node-${process.version}\n`)
+  const line = `${pjson.name}/${pjson.version} ${wsl ? 'wsl' : platform()}-${cpu} node-${process.version}\n`
+  require('../dist/lib/stdout.cjs').writeStdout(line)
 } else if (
   argv.at(-1) === '--list-names' &&
   require('../dist/lib/completion/profile-names.cjs').answersListNames(argv)
 ) {
   // Completion scripts call `codika use --list-names` on every TAB: the profile names, without loading oclif.
-  require('../dist/lib/completion/profile-names.cjs').printProfileNames()
+  const {writeStdout} = require('../dist/lib/stdout.cjs')
+  require('../dist/lib/completion/profile-names.cjs').printProfileNames(undefined, writeStdout)
 } else {
   // oclif checks its own engines field with semver (dozens of modules) on every start; package.json's
   // engines already states what codika needs.

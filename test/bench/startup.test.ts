@@ -189,6 +189,22 @@ describe('start-up: quick commands load nothing heavy', () => {
     for (const run of [viaOclif, shortViaOclif]) assert.ok(loaded(run, /\/node_modules\/@oclif\/core\//).length > 0)
   })
 
+  it('--version and use --list-names, written straight to fd 1, end quietly when the reader is gone (EPIPE)', async () => {
+    const {home, cleanup} = tempHome()
+    after(cleanup)
+    writeConfig(home, {activeProfile: 'a', profiles: {a: {apiKey: 'cko_unused'}}})
+    for (const args of [['--version'], ['use', '--list-names']]) {
+      const child = spawn(process.execPath, [BIN, ...args], {env: cleanEnv(home), stdio: ['ignore', 'pipe', 'pipe']})
+      // The read end closed before the CLI has started: its write fails with EPIPE.
+      child.stdout.destroy()
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      assert.equal(stderr, '', args.join(' '))
+      assert.equal(code, 0, args.join(' '))
+    }
+  })
+
   it("a real create-key validates with the validators generated at build time (no ajv compiler), sends with Node's fetch (no undici), and loads no sandbox, prompt or table", async () => {
     const run = await traced(createKey(platform.route('startup')))
     assert.equal(run.code, 0, run.stderr)

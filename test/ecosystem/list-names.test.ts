@@ -119,7 +119,7 @@ describe('use --list-names, logout --list-names', () => {
     )
   })
 
-  it('loads no oclif and no ES module: bin/run.js, this listing and the XDG rule', async () => {
+  it('loads no oclif and no ES module: bin/run.js, this listing, the stdout writer and the XDG rule', async () => {
     for (const command of ['use', 'profiles']) await assertFastPath(command)
   })
 
@@ -147,6 +147,10 @@ describe('use --list-names, logout --list-names', () => {
           .map((path) => path.slice(ROOT.length)),
       ),
     ].sort()
-    assert.deepEqual(ours, ['bin/run.js', 'dist/lib/completion/profile-names.cjs', 'dist/lib/xdg.cjs'], command)
+    assert.deepEqual(
+      ours,
+      ['bin/run.js', 'dist/lib/completion/profile-names.cjs', 'dist/lib/stdout.cjs', 'dist/lib/xdg.cjs'],
+      command,
+    )
   }
 })

@@ -60,11 +60,15 @@ export function readProfileNames(path: string = defaultPath()): ProfileNames {
 /**
  * Prints the names on stdout and exits 0, whatever the file holds: a completing shell shows nothing rather than an
  * error. A person reading the list on a terminal is told on stderr why it is empty; a completion script, which
- * reads stdout through a pipe, never gets that line in the middle of the user's command line.
+ * reads stdout through a pipe, never gets that line in the middle of the user's command line. bin/run.js passes
+ * `write` (lib/stdout.cts, straight to fd 1).
  */
-export function printProfileNames(path: string = defaultPath()): void {
+export function printProfileNames(
+  path: string = defaultPath(),
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): void {
   const {names, problem} = readProfileNames(path)
-  if (names.length > 0) process.stdout.write(`${names.join('\n')}\n`)
+  if (names.length > 0) write(`${names.join('\n')}\n`)
   if (problem && process.stdout.isTTY)
     process.stderr.write(`codika: no profile names: ${problem} (codika profile list says more).\n`)
 }
