@@ -12,7 +12,11 @@ const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 // The built manifest names the compiled files: the root plugin is loaded without it (oclif's documented
 // PluginOptions.ignoreManifest), so its commands come from src/; oclif's other plugins are then loaded as usual
 // (Config#loadPluginsAndCommands). The sources run as version `<version>+dev` (semver build metadata).
-const devPjson = {...pjson, version: `${pjson.version}+dev`}
+// codika's help class is CommonJS (lib/oclif/help.cts), which oclif's source lookup does not map from dist/ (it
+// looks for .ts and .tsx only): the sources draw their pages with oclif's own Help, whose pages are the same (the
+// start-up test compares them); the class only saves time.
+const {helpClass: _compiledOnly, ...devOclif} = pjson.oclif
+const devPjson = {...pjson, version: `${pjson.version}+dev`, oclif: devOclif}
 
 import('@oclif/core').then(async ({Config, Plugin, execute, settings}) => {
   // What execute({development: true}) sets, set before the root plugin looks for its commands: tsx registered, and

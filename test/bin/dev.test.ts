@@ -27,6 +27,18 @@ describe('bin/dev.js', () => {
     assert.equal(result.stderr, '')
   })
 
+  it('draws help pages from the sources without a warning, the same page as the build', () => {
+    const result = dev(['organization', 'create-key', '--help'])
+    assert.equal(result.status, 0, result.stderr)
+    assert.equal(result.stderr, '')
+    const built = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'organization', 'create-key', '--help'], {
+      cwd: home.home,
+      env: cleanEnv(home.home),
+      encoding: 'utf8',
+    })
+    assert.equal(result.stdout, built.stdout)
+  })
+
   it('runs a command from src/commands, not the compiled dist/', () => {
     const result = dev(
       [
