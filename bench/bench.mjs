@@ -732,6 +732,7 @@ async function main() {
     platform: `${process.platform}-${process.arch}`,
     cpus: cpus().length,
     settings: {RUNS, WARMUP, MEMORY_RUNS, REQUESTS, CONCURRENCY, PREFILL, LOAD_ROUNDS},
+    nodeSettingsLeftOut: NODE_SETTINGS_LEFT_OUT,
     startup: [],
     throughput: undefined,
   }

@@ -1,4 +1,5 @@
 // The flags the four `codika auth` commands share, and the flags a hint repeats when it names a command to re-run.
+import {DEFAULT_CLI_KEY_NAME, KEY_EXPIRES_IN_DAYS} from './api/contract.js'
 import {keyStorageFlags} from './oclif/base-command.js'
 import {Flags} from './oclif/index.js'
 
@@ -13,8 +14,10 @@ export const baseUrlFlag = Flags.string({
 })
 
 export const keyFlags = {
-  'key-name': Flags.string({summary: 'Name of the minted key (default: "CLI default key").'}),
-  'key-expires-in': Flags.string({summary: 'Days until the minted key expires, 1 to 365 (default: never).'}),
+  'key-name': Flags.string({summary: `Name of the minted key (default: "${DEFAULT_CLI_KEY_NAME}").`}),
+  'key-expires-in': Flags.string({
+    summary: `Days until the minted key expires, ${KEY_EXPIRES_IN_DAYS.min} to ${KEY_EXPIRES_IN_DAYS.max} (default: never).`,
+  }),
   name: Flags.string({
     summary: 'Profile name to save the key under (default: after the organization); never one that holds a key.',
   }),
@@ -27,7 +30,9 @@ export const codeFlags = {email: emailFlag, code: codeFlag}
 export const mintedKeyFlags = {...keyFlags, 'base-url': baseUrlFlag, ...keyStorageFlags}
 
 /** The flags of mintedKeyFlags that a re-run of a complete repeats, after the command's own. */
-export const REPEATED_KEY_FLAGS = ['key-name', 'key-expires-in', 'name', 'base-url'] as const
+export const REPEATED_KEY_FLAGS = ['key-name', 'key-expires-in', 'name', 'base-url'] as const satisfies ReadonlyArray<
+  keyof typeof mintedKeyFlags
+>
 
 /** The flags given that a re-run repeats as they were (never --email, which hints put first, nor --code). */
 export function givenFlags(flags: Record<string, unknown>, names: readonly string[]): Array<[string, string]> {

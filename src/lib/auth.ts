@@ -60,7 +60,7 @@ export function checkCode(raw: string): string {
   return code
 }
 
-/** `--company`: not empty, at most 100 characters (counted as the platform counts them, by code point). */
+/** `--company`: not empty, at most COMPANY_NAME_MAX_LENGTH characters (counted as the platform counts them, by code point). */
 export function checkCompany(raw: string): string {
   const name = requireText(raw, 'company')
   const length = organizationNameLength(name)
@@ -73,7 +73,7 @@ export function checkCompany(raw: string): string {
   return name
 }
 
-/** `--key-expires-in`: a whole number of days from 1 to 365, written in digits only. */
+/** `--key-expires-in`: a whole number of days in KEY_EXPIRES_IN_DAYS, written in digits only. */
 export function parseKeyExpiresIn(raw: string): number {
   const text = raw.trim()
   const days = /^\d+$/.test(text) ? Number(text) : Number.NaN

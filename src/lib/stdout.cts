@@ -7,6 +7,12 @@ import {writeSync} from 'node:fs'
  * through process.stdout, which waits; a reader that is gone (EPIPE, `codika --version | true`) ends it quietly.
  */
 export function writeStdout(text: string): void {
+  // A Windows console takes fd 1 writes in its own code page (non-ASCII profile names would come out garbled);
+  // process.stdout writes to it in UTF-16.
+  if (process.platform === 'win32' && process.stdout.isTTY) {
+    process.stdout.write(text)
+    return
+  }
   const bytes = Buffer.from(text)
   let offset = 0
   try {

@@ -15,6 +15,7 @@ import {
   DEFAULT_COMPANY_NAME,
   isEmailAddress,
   isKeyExpiresInDays,
+  isOrganizationNameLength,
   KEY_EXPIRES_IN_DAYS,
   type MintedKey,
   OTP_CODE_PATTERN,
@@ -88,7 +89,9 @@ function expiresInDaysOf(fields: Fields): number | undefined {
     throw otpError(
       'INVALID_EXPIRES_IN_DAYS',
       `apiKey.expiresInDays must be a whole number from ${KEY_EXPIRES_IN_DAYS.min} to ${KEY_EXPIRES_IN_DAYS.max}`,
-      {nextAction: 'Choose an expiry of 1 to 365 days, or leave it out for a key that never expires.'},
+      {
+        nextAction: `Choose an expiry of ${KEY_EXPIRES_IN_DAYS.min} to ${KEY_EXPIRES_IN_DAYS.max} days, or leave it out for a key that never expires.`,
+      },
     )
   return days
 }
@@ -284,10 +287,11 @@ export const completeSignup: Handler = async (context, call) => {
   const email = requireEmail(fields)
   const company = (typeof fields.company === 'object' && fields.company !== null ? fields.company : {}) as Fields
   const companyName = typeof company.name === 'string' ? company.name.trim() : undefined
-  if (companyName !== undefined && organizationNameLength(companyName) > COMPANY_NAME_MAX_LENGTH)
+  const companyLength = companyName === undefined ? 0 : organizationNameLength(companyName)
+  if (companyLength > COMPANY_NAME_MAX_LENGTH)
     throw otpError(
       'COMPANY_NAME_TOO_LONG',
-      `The company name is ${organizationNameLength(companyName)} characters; at most ${COMPANY_NAME_MAX_LENGTH} are allowed`,
+      `The company name is ${companyLength} characters; at most ${COMPANY_NAME_MAX_LENGTH} are allowed`,
       {nextAction: `Choose a company name of at most ${COMPANY_NAME_MAX_LENGTH} characters.`},
     )
   const expiresInDays = expiresInDaysOf(fields)
@@ -305,7 +309,8 @@ export const completeSignup: Handler = async (context, call) => {
   // The user exists from here on, as on the platform, even when the organization cannot be created below.
   const person = existing ?? context.store.createPerson(email.split('@')[0] || email, email, at)
   const name = companyName || DEFAULT_COMPANY_NAME
-  if (organizationNameLength(name) < ORGANIZATION_NAME_LENGTH.min)
+  // (Too long was refused above, before the code was looked at.)
+  if (!isOrganizationNameLength(organizationNameLength(name)))
     throw otpError(
       'ORGANIZATION_CREATION_FAILED',
       `The organization could not be created: its name must be ${ORGANIZATION_NAME_LENGTH.min} to ${ORGANIZATION_NAME_LENGTH.max} characters`,

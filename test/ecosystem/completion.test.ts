@@ -45,7 +45,7 @@ const publicFlags = (c: ManifestCommand) => Object.values(c.flags).filter((f) =>
 /** Profiles in an order that is not alphabetical: completion offers them as the file holds them. */
 const PROFILES = ['zeta-prod', 'acme', 'sandbox']
 /** Flags that take a path, where file names are right. */
-const PATH_FLAGS = new Set(['organization:create --logo', 'sandbox:start --data'])
+const PATH_FLAGS = new Set(['organization:create --logo', 'sandbox:start --data', 'sandbox:outbox --data'])
 /** The files in the folder completion runs in: none of them may be offered where a value is not a path. */
 const FILES = ['notes.txt', 'logo.png']
 
@@ -308,7 +308,13 @@ describe('shell completion', () => {
         if (path) assert.deepEqual(words, [...FILES].sort(), line)
         else for (const file of FILES) assert.ok(!words.includes(file), `${line} offers the file ${file}`)
       })
-      assert.ok(cases.filter((c) => c.path).length >= 2)
+      assert.ok(cases.filter((c) => c.path).length >= 3)
+      // Both commands of the sandbox's data file complete it as a path.
+      for (const line of ['codika sandbox start --data ', 'codika sandbox outbox --data '])
+        assert.ok(
+          cases.some((c) => c.path && c.line === line),
+          line,
+        )
     })
 
     it('completes the shells of `codika completion`', () => {
@@ -408,6 +414,7 @@ describe('shell completion', () => {
         ])
           for (const file of FILES) assert.ok(!zshComplete(line).includes(file), `${line} offers ${file}`)
         assert.deepEqual(zshComplete('codika organization create --logo '), [...FILES].sort())
+        assert.deepEqual(zshComplete('codika sandbox outbox --data '), [...FILES].sort())
       })
 
       it("~/.zshrc's block also works where compinit has already run (oh-my-zsh and the like)", () => {

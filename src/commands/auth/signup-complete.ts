@@ -1,5 +1,7 @@
 import {Flags} from '../../lib/oclif/index.js'
 
+import {COMPANY_NAME_MAX_LENGTH, DEFAULT_COMPANY_NAME} from '../../lib/api/contract.js'
+
 import {OtpCommand} from '../../lib/oclif/otp-command.js'
 import {signupCompleteRequest} from '../../lib/auth.js'
 import {codeFlags, mintedKeyFlags, REPEATED_KEY_FLAGS} from '../../lib/auth-flags.js'
@@ -27,7 +29,7 @@ A profile named --name that holds a key is never replaced: the command stops bef
   static override flags = {
     ...codeFlags,
     company: Flags.string({
-      summary: 'Name of the new organization, at most 100 characters (default: "My Organization").',
+      summary: `Name of the new organization, at most ${COMPANY_NAME_MAX_LENGTH} characters (default: "${DEFAULT_COMPANY_NAME}").`,
     }),
     description: Flags.string({summary: 'Description of the new organization.'}),
     ...mintedKeyFlags,

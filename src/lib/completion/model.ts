@@ -84,7 +84,7 @@ export interface CompletionModel {
 const PROFILE_ARGUMENT_COMMANDS = new Set(['logout', 'profile:use', 'profile:show', 'profile:remove'])
 
 /** codika's own flags that take a path (oclif's metadata does not say which flags do). */
-const PATH_FLAGS = new Set(['organization:create --logo', 'sandbox:start --data'])
+const PATH_FLAGS = new Set(['organization:create --logo', 'sandbox:start --data', 'sandbox:outbox --data'])
 
 const NONE: Values = {kind: 'none'}
 const FILES: Values = {kind: 'files'}
