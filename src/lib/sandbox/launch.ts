@@ -1,6 +1,5 @@
 // What `codika sandbox start` does around the server: start it, explain failures, describe it, save a profile.
-import {statSync} from 'node:fs'
-import {join, resolve} from 'node:path'
+import {resolve} from 'node:path'
 
 import {ClockOffsetError} from '../../sandbox/clock.js'
 import {DEFAULT_HOST, DEFAULT_PORT} from '../../sandbox/defaults.js'
@@ -12,7 +11,7 @@ import {describeFileError, isDescribedFileError} from '../file-errors.js'
 import {type ClashPolicy, type SavedKey, saveKeyProfile} from '../profiles/login.js'
 import {configPath} from '../profiles/paths.js'
 import type {ProfileStore} from '../profiles/store.js'
-import {defaultDataFile} from './paths.js'
+import {checkDataFile, defaultDataFile} from './paths.js'
 
 export const SANDBOX_PROFILE = 'sandbox'
 
@@ -24,13 +23,6 @@ export type LaunchOptions = Omit<SandboxOptions, 'dataFile'> & {dataFile?: strin
 export async function launchSandbox(launch: LaunchOptions): Promise<Sandbox> {
   const options: SandboxOptions = {...launch, dataFile: launch.dataFile ?? defaultDataFile(launch.env)}
   checkLaunchOptions(options)
-  // A folder would be reported as "not a sandbox database", and --reset cannot help with that.
-  if (isFolder(options.dataFile))
-    throw usageError(
-      'INVALID_FLAG',
-      `--data ${options.dataFile} is a folder; it takes the path of a file.`,
-      `For example --data ${join(options.dataFile, 'sandbox.db')}.`,
-    )
   try {
     return await startSandbox(options)
   } catch (error) {
@@ -87,12 +79,7 @@ function dataFileError(error: SandboxStoreError): CodikaError {
 
 /** What `sandbox start` refuses before it opens or binds anything (exit 2). */
 function checkLaunchOptions(options: SandboxOptions): void {
-  if (options.dataFile.trim() === '')
-    throw usageError(
-      'INVALID_FLAG',
-      '--data must not be empty; it takes the path of a file.',
-      'For example --data ./sandbox.db.',
-    )
+  checkDataFile(options.dataFile)
   if (resolve(options.dataFile) === resolve(configPath(options.env)))
     throw usageError(
       'INVALID_FLAG',
@@ -112,14 +99,6 @@ function checkLaunchOptions(options: SandboxOptions): void {
       `--port ${port} is a port fetch refuses to call (a "bad port" of the Fetch standard): no client could reach the sandbox.`,
       `Use another port, such as the default ${DEFAULT_PORT}, or --port 0 for any free port.`,
     )
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false // missing or unreachable: opening it says why
-  }
 }
 
 /** The document `sandbox start --json` prints once it listens (the seeded keys only on the first start; the people's addresses always). */

@@ -1,11 +1,11 @@
 // `codika sandbox outbox`: the codes a sandbox "sent", asked of the sandbox running on the file, or read from the file.
-import {existsSync, statSync} from 'node:fs'
-import {join, resolve} from 'node:path'
+import {existsSync} from 'node:fs'
+import {resolve} from 'node:path'
 
 import {liveClaim} from '../../sandbox/data-file.js'
 import type {OutboxMessage} from '../../sandbox/otp-store.js'
-import {CodikaError, usageError} from '../errors.js'
-import {defaultDataFile} from './paths.js'
+import {CodikaError} from '../errors.js'
+import {checkDataFile, defaultDataFile} from './paths.js'
 
 export interface Outbox {
   dataFile: string
@@ -23,13 +23,8 @@ const ASK_TIMEOUT_MS = 5000
  * exclusively, so it is asked at the URL it recorded beside its pid (GET /_sandbox/outbox); else the file is opened.
  */
 export async function readOutbox(dataFile: string | undefined, email: string | undefined): Promise<Outbox> {
+  if (dataFile !== undefined) checkDataFile(dataFile)
   const file = resolve(dataFile ?? defaultDataFile())
-  if (isFolder(file))
-    throw usageError(
-      'INVALID_FLAG',
-      `--data ${file} is a folder; it takes the path of a file.`,
-      `For example --data ${join(file, 'sandbox.db')}.`,
-    )
   const claim = liveClaim(file)
   if (claim?.url) return {dataFile: file, source: 'sandbox', url: claim.url, messages: await ask(claim.url, email)}
   if (claim)
@@ -76,12 +71,4 @@ async function ask(url: string, email: string | undefined): Promise<OutboxMessag
   if (!Array.isArray(messages))
     throw new CodikaError('SANDBOX_ERROR', `The sandbox at ${url} answered without a list of messages.`)
   return messages as OutboxMessage[]
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
 }

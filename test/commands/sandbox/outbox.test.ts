@@ -1,7 +1,7 @@
 // `codika sandbox outbox` against a real `codika sandbox start`: asked of the running sandbox, read from the file once
 // it stopped; a restart keeps the pending code pending and the used one used; the seeded people's addresses shown.
 import assert from 'node:assert/strict'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
@@ -108,6 +108,19 @@ describe('sandbox outbox', {concurrency: true}, () => {
     assert.match(missing.stderr, /Hint: Start a sandbox first/)
     assertJsonFailure(folder, 2, 'INVALID_FLAG')
     assertJsonFailure(email, 2, 'INVALID_FLAG')
+  })
+
+  it('--data empty: exit 2 with the words sandbox start uses, and nothing written', async () => {
+    const h = homes.home()
+    const before = readdirSync(h, {recursive: true})
+    const [human, json] = await Promise.all([
+      runCli(h, ['sandbox', 'outbox', '--data', '']),
+      runCli(h, ['sandbox', 'outbox', '--data', ' ', '--json']),
+    ])
+    assertHumanFailure(human, 2, /^Error: --data must not be empty; it takes the path of a file\.$/m)
+    assertJsonFailure(json, 2, 'INVALID_FLAG')
+    assert.match(JSON.parse(json.stdout).error.message, /--data must not be empty/)
+    assert.deepEqual(readdirSync(h, {recursive: true}), before)
   })
 
   it('a claim left by a dead sandbox: the file is read', async () => {
