@@ -1,7 +1,6 @@
 import {Flags} from '../../lib/oclif/index.js'
 
 import {COMPANY_NAME_MAX_LENGTH, DEFAULT_COMPANY_NAME} from '../../lib/api/contract.js'
-
 import {OtpCommand} from '../../lib/oclif/otp-command.js'
 import {signupCompleteRequest} from '../../lib/auth.js'
 import {codeFlags, mintedKeyFlags, REPEATED_KEY_FLAGS} from '../../lib/auth-flags.js'
