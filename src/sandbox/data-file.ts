@@ -11,6 +11,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 
+import {processAlive} from '../lib/processes.js'
+
 import {SandboxStoreError} from './records.js'
 import {APPLICATION_ID} from './schema.js'
 
@@ -79,7 +81,7 @@ export function claim(path: string, pidFile: string): void {
     const pid = Number.parseInt(readPid(pidFile), 10)
     // Our own pid here is a leftover of an earlier life of this pid (a container restart), since the set above
     // knows what this process has open.
-    if (pid > 0 && pid !== process.pid && isAlive(pid)) throw inUse(`another sandbox (pid ${pid})`)
+    if (pid > 0 && pid !== process.pid && processAlive(pid)) throw inUse(`another sandbox (pid ${pid})`)
     rmSync(pidFile, {force: true})
   }
 }
@@ -107,7 +109,7 @@ export function recordUrl(pidFile: string, url: string): void {
 export function liveClaim(path: string): {pid: number; url?: string} | undefined {
   const [pidLine = '', url] = readPid(pidFileOf(path)).split('\n')
   const pid = Number.parseInt(pidLine, 10)
-  if (!(pid > 0) || !isAlive(pid)) return undefined
+  if (!(pid > 0) || !processAlive(pid)) return undefined
   return url?.trim() ? {pid, url: url.trim()} : {pid}
 }
 
@@ -116,15 +118,5 @@ function readPid(pidFile: string): string {
     return readFileSync(pidFile, 'utf8')
   } catch {
     return ''
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

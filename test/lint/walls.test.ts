@@ -38,7 +38,16 @@ describe('import walls', () => {
       "import {ORGANIZATION_SCOPES} from '../lib/scopes.js'",
       false,
     ],
+    [
+      'the sandbox imports the process check',
+      'src/sandbox/x.ts',
+      "import {processAlive} from '../lib/processes.js'",
+      false,
+    ],
     ['the sandbox imports oclif', 'src/sandbox/x.ts', "import {Flags} from '@oclif/core'", true],
+    // lib/processes.ts is the sandbox's way into lib/: it must stay a leaf, or the wall would leak through it.
+    ['the process check imports a CLI module', 'src/lib/processes.ts', "import {x} from './errors.js'", true],
+    ['the process check imports Node', 'src/lib/processes.ts', "import {kill} from 'node:process'", false],
     ['lib imports a command', 'src/lib/x.ts', "import Login from '../commands/login.js'", true],
     ['lib imports a hook', 'src/lib/profiles/x.ts', "import hook from '../../hooks/postrun.js'", true],
     ['lib imports oclif', 'src/lib/profiles/x.ts', "import {ux} from '@oclif/core'", true],

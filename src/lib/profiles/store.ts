@@ -22,6 +22,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CodikaError} from '../errors.js'
 import {describeFileError} from '../file-errors.js'
+import {processAlive} from '../processes.js'
 import {maskKey} from '../redact.js'
 import {
   isKeyringRef,
@@ -679,16 +680,6 @@ function lockPause(attempt: number): number {
 /** A path as one word of a POSIX shell's command line. */
 function shellQuote(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** The file a path leads to: the path itself, or where its symbolic link points (resolved fully). */
