@@ -1,4 +1,4 @@
-import {Args, Flags} from '../lib/oclif/index.js'
+import {Args, Flags, example} from '../lib/oclif/index.js'
 
 import {BaseCommand} from '../lib/oclif/base-command.js'
 import {completionScript} from '../lib/oclif/completion.js'
@@ -14,10 +14,10 @@ export default class Completion extends BaseCommand<typeof Completion> {
 --install sets it up for your shell (from $SHELL, or --shell), in the places codika 3.6.0 used: a block between "# BEGIN codika completion" and "# END codika completion" in ~/.bashrc; ~/.zsh/completions/_codika and a block in ~/.zshrc; ~/.config/fish/completions/codika.fish. Running it again changes nothing; 3.6.0's block is replaced; no other line of an rc file is touched. --uninstall removes exactly that.`
 
   static override examples = [
-    {description: 'Set up completion for the shell you use', command: '<%= config.bin %> <%= command.id %> --install'},
+    example('Set up completion for the shell you use', '--install'),
     {description: 'Or load it from ~/.bashrc yourself', command: 'eval "$(<%= config.bin %> <%= command.id %> bash)"'},
     {description: 'zsh, after compinit in ~/.zshrc', command: 'source <(<%= config.bin %> <%= command.id %> zsh)'},
-    {description: 'Remove it again', command: '<%= config.bin %> <%= command.id %> --uninstall'},
+    example('Remove it again', '--uninstall'),
   ]
 
   static override args = {

@@ -1,4 +1,4 @@
-import {Flags} from '../lib/oclif/index.js'
+import {Flags, example} from '../lib/oclif/index.js'
 
 import {PRODUCTION_BASE_URL} from '../lib/api/contract.js'
 import {BaseCommand, keyStorageFlags} from '../lib/oclif/base-command.js'
@@ -18,20 +18,16 @@ export default class Login extends BaseCommand<typeof Login> {
 The profile is named --name, or after the organization (organization keys) or the key's name (personal and admin keys). Logging in again with the same key refreshes its profile. A profile that holds a different key is replaced only with --force or after a yes at the terminal's prompt.`
 
   static override examples = [
-    {description: 'Log in with a masked prompt', command: '<%= config.bin %> <%= command.id %>'},
+    example('Log in with a masked prompt'),
     {
       description: 'Pipe the key from a secret store',
       command: 'op read op://vault/codika/key | <%= config.bin %> <%= command.id %> --name acme-prod',
     },
-    {
-      description: 'Log in to a local sandbox',
-      command:
-        '<%= config.bin %> <%= command.id %> --api-key "$SANDBOX_KEY" --base-url http://127.0.0.1:8787 --name sandbox',
-    },
-    {
-      description: 'Save without asking the platform (the type comes from the prefix)',
-      command: '<%= config.bin %> <%= command.id %> --api-key "$CODIKA_KEY" --skip-verify --name offline --json',
-    },
+    example('Log in to a local sandbox', '--api-key "$SANDBOX_KEY" --base-url http://127.0.0.1:8787 --name sandbox'),
+    example(
+      'Save without asking the platform (the type comes from the prefix)',
+      '--api-key "$CODIKA_KEY" --skip-verify --name offline --json',
+    ),
   ]
 
   // `codika login ckp_…` would leave the key in the shell's history: refused, the word never shown.

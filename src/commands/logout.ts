@@ -1,4 +1,4 @@
-import {Args} from '../lib/oclif/index.js'
+import {Args, example} from '../lib/oclif/index.js'
 
 import {BaseCommand} from '../lib/oclif/base-command.js'
 import {listNamesFlag} from '../lib/oclif/flags.js'
@@ -15,8 +15,8 @@ export default class Logout extends BaseCommand<typeof Logout> {
 When the active profile is removed, the remaining profile first in name order becomes active, and the command says which. The key itself stays valid on the platform.`
 
   static override examples = [
-    {description: 'Log out of the active profile', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Remove a named profile', command: '<%= config.bin %> <%= command.id %> sandbox --json'},
+    example('Log out of the active profile'),
+    example('Remove a named profile', 'sandbox --json'),
   ]
 
   static override args = {

@@ -1,3 +1,5 @@
+import {example} from '../lib/oclif/index.js'
+
 import {PlatformCommand} from '../lib/oclif/base-command.js'
 import {
   cachedDetails,
@@ -20,8 +22,8 @@ A key the platform rejects, or a platform that cannot be reached, exits 1 and sh
 --json prints {success, verified, loggedIn, data (the platform's answer), requestId, maskedKey, profile, keySource, keySourceLabel, baseUrl, urlSource, urlSourceLabel, source, profileName, expiryStatus}, and the answer's fields (type, keyName, organizationId, scopes, …) at the top level as codika 3.6.0 printed them. A failure prints the error document with the same local facts, loggedIn: true, verified: false, cached (whether a saved profile knows the key) and that profile's details as "cachedDetails" and at the top level; with no key to be found, loggedIn: false.`
 
   static override examples = [
-    {description: 'The active profile', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Another profile', command: '<%= config.bin %> <%= command.id %> --profile sandbox'},
+    example('The active profile'),
+    example('Another profile', '--profile sandbox'),
     {
       description: 'A key from the environment, as JSON',
       command: 'CODIKA_API_KEY=ckp_... <%= config.bin %> <%= command.id %> --json',

@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {OtpCommand} from '../../lib/oclif/otp-command.js'
 import {loginCompleteRequest} from '../../lib/auth.js'
@@ -13,15 +13,11 @@ export default class AuthLoginComplete extends OtpCommand<typeof AuthLoginComple
 An account in several organizations must say which with --organization-id (MULTIPLE_ORGANIZATIONS lists them); the code stays valid until a key is minted, so the same command can be run again with the choice. A profile named --name that holds a key is never replaced: the command stops before sending the code.`
 
   static override examples = [
-    {
-      description: 'Complete with the code from the email',
-      command: '<%= config.bin %> <%= command.id %> --email agent@example.com --code 123456',
-    },
-    {
-      description: 'For one organization of several, with a key that expires in 30 days, as JSON',
-      command:
-        '<%= config.bin %> <%= command.id %> --email agent@example.com --code 123456 --organization-id "xwk9CcT440Vupa8soIhY" --key-expires-in 30 --json',
-    },
+    example('Complete with the code from the email', '--email agent@example.com --code 123456'),
+    example(
+      'For one organization of several, with a key that expires in 30 days, as JSON',
+      '--email agent@example.com --code 123456 --organization-id "xwk9CcT440Vupa8soIhY" --key-expires-in 30 --json',
+    ),
   ]
 
   static override flags = {

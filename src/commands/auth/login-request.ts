@@ -1,3 +1,5 @@
+import {example} from '../../lib/oclif/index.js'
+
 import {OtpCommand} from '../../lib/oclif/otp-command.js'
 import {baseUrlFlag, emailFlag} from '../../lib/auth-flags.js'
 
@@ -10,12 +12,11 @@ export default class AuthLoginRequest extends OtpCommand<typeof AuthLoginRequest
 At least 30 s between two codes for one address, at most 20 an hour for it and 60 an hour for one machine. Against a local sandbox, the code is in "codika sandbox outbox"; its seeded people are owner@sandbox.codika.local, admin@sandbox.codika.local and member@sandbox.codika.local.`
 
   static override examples = [
-    {description: 'Ask for a code', command: '<%= config.bin %> <%= command.id %> --email agent@example.com'},
-    {
-      description: 'The seeded owner of a local sandbox, as JSON',
-      command:
-        '<%= config.bin %> <%= command.id %> --email owner@sandbox.codika.local --base-url http://127.0.0.1:8787 --json',
-    },
+    example('Ask for a code', '--email agent@example.com'),
+    example(
+      'The seeded owner of a local sandbox, as JSON',
+      '--email owner@sandbox.codika.local --base-url http://127.0.0.1:8787 --json',
+    ),
   ]
 
   static override flags = {email: emailFlag, 'base-url': baseUrlFlag}

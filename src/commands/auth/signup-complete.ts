@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {COMPANY_NAME_MAX_LENGTH, DEFAULT_COMPANY_NAME} from '../../lib/api/contract.js'
 import {OtpCommand} from '../../lib/oclif/otp-command.js'
@@ -14,15 +14,11 @@ export default class AuthSignupComplete extends OtpCommand<typeof AuthSignupComp
 A profile named --name that holds a key is never replaced: the command stops before sending the code. A refusal that is not about the code (the organization could not be created) leaves the code valid, to be sent again.`
 
   static override examples = [
-    {
-      description: 'Complete with the code from the email',
-      command: '<%= config.bin %> <%= command.id %> --email agent@example.com --code 123456 --company "Acme Corp"',
-    },
-    {
-      description: 'A key that expires in 90 days, saved as profile "acme-agent", as JSON',
-      command:
-        '<%= config.bin %> <%= command.id %> --email agent@example.com --code 123456 --company "Acme Corp" --key-name "Agent key" --key-expires-in 90 --name acme-agent --json',
-    },
+    example('Complete with the code from the email', '--email agent@example.com --code 123456 --company "Acme Corp"'),
+    example(
+      'A key that expires in 90 days, saved as profile "acme-agent", as JSON',
+      '--email agent@example.com --code 123456 --company "Acme Corp" --key-name "Agent key" --key-expires-in 90 --name acme-agent --json',
+    ),
   ]
 
   static override flags = {

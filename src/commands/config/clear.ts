@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {clearDeclined} from '../../lib/profiles/errors.js'
@@ -14,9 +14,9 @@ export default class ConfigClear extends BaseCommand<typeof ConfigClear> {
 With --profile, that one profile goes, exactly as with \`codika profile remove NAME\`.`
 
   static override examples = [
-    {description: 'Remove everything (asks on a terminal)', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Without the question', command: '<%= config.bin %> <%= command.id %> --force'},
-    {description: 'Remove one profile', command: '<%= config.bin %> <%= command.id %> --profile sandbox'},
+    example('Remove everything (asks on a terminal)'),
+    example('Without the question', '--force'),
+    example('Remove one profile', '--profile sandbox'),
   ]
 
   static override flags = {

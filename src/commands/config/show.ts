@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {resolveBaseUrl} from '../../lib/credentials.js'
 import {BaseCommand} from '../../lib/oclif/base-command.js'
@@ -13,9 +13,9 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
   static override description = `The list is the one of \`codika profile list\`. The base URL follows the rules of every command that calls the platform (--api-url, else CODIKA_BASE_URL, else the profile's own): it is shown, with where it comes from, when it is not production. No profiles: exit 1 (with --json: the empty list, exit 0).`
 
   static override examples = [
-    {description: 'The profiles and the URL in use', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Which URL the sandbox profile calls', command: '<%= config.bin %> <%= command.id %> -p sandbox'},
-    {description: 'As JSON (no keys)', command: '<%= config.bin %> <%= command.id %> --json'},
+    example('The profiles and the URL in use'),
+    example('Which URL the sandbox profile calls', '-p sandbox'),
+    example('As JSON (no keys)', '--json'),
   ]
 
   static override flags = {

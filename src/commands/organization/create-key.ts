@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {type CreateOrganizationKeyRequest, keyPrefixOf} from '../../lib/api/contract.js'
 import {keyStorageFlags, PlatformCommand} from '../../lib/oclif/base-command.js'
@@ -24,21 +24,18 @@ Available scopes:
 ${scopeHelpTable()}`
 
   static override examples = [
-    {
-      description: 'Basic key creation',
-      command:
-        '<%= config.bin %> <%= command.id %> --organization-id "xwk9CcT440Vupa8soIhY" --name "CI Deploy Key" --scopes "deploy:use-case,workflows:trigger"',
-    },
-    {
-      description: 'With description and expiry',
-      command:
-        '<%= config.bin %> <%= command.id %> --organization-id "xwk9CcT440Vupa8soIhY" --name "Agent Key" --scopes "deploy:use-case,workflows:trigger,integrations:manage" --description "Key for autonomous agent deployments" --expires-in-days 90',
-    },
-    {
-      description: 'JSON output for scripting',
-      command:
-        '<%= config.bin %> <%= command.id %> --organization-id "xwk9CcT440Vupa8soIhY" --name "Script Key" --scopes "deploy:use-case,workflows:trigger" --json',
-    },
+    example(
+      'Basic key creation',
+      '--organization-id "xwk9CcT440Vupa8soIhY" --name "CI Deploy Key" --scopes "deploy:use-case,workflows:trigger"',
+    ),
+    example(
+      'With description and expiry',
+      '--organization-id "xwk9CcT440Vupa8soIhY" --name "Agent Key" --scopes "deploy:use-case,workflows:trigger,integrations:manage" --description "Key for autonomous agent deployments" --expires-in-days 90',
+    ),
+    example(
+      'JSON output for scripting',
+      '--organization-id "xwk9CcT440Vupa8soIhY" --name "Script Key" --scopes "deploy:use-case,workflows:trigger" --json',
+    ),
   ]
 
   static override flags = {

@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {MAX_LOGO_BYTES, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
@@ -17,24 +17,16 @@ For a self-hosted n8n instance give both --n8n-base-url and --n8n-api-key (or ne
 Local profiles are not changed.`
 
   static override examples = [
-    {
-      description: 'Basic organization',
-      command: '<%= config.bin %> <%= command.id %> --name "Acme Corp"',
-    },
-    {
-      description: 'With a description, a size and a logo',
-      command:
-        '<%= config.bin %> <%= command.id %> --name "Acme Corp" --description "Automation for the Acme sales team" --size 11-50 --logo ./acme-logo.png',
-    },
-    {
-      description: 'With a self-hosted n8n instance',
-      command:
-        '<%= config.bin %> <%= command.id %> --name "Acme Corp" --n8n-base-url https://n8n.acme.example --n8n-api-key "$N8N_API_KEY" --store-credential-copy',
-    },
-    {
-      description: 'JSON output for scripting (the new id is .data.organizationId)',
-      command: '<%= config.bin %> <%= command.id %> --name "Acme Corp" --size solo --json',
-    },
+    example('Basic organization', '--name "Acme Corp"'),
+    example(
+      'With a description, a size and a logo',
+      '--name "Acme Corp" --description "Automation for the Acme sales team" --size 11-50 --logo ./acme-logo.png',
+    ),
+    example(
+      'With a self-hosted n8n instance',
+      '--name "Acme Corp" --n8n-base-url https://n8n.acme.example --n8n-api-key "$N8N_API_KEY" --store-credential-copy',
+    ),
+    example('JSON output for scripting (the new id is .data.organizationId)', '--name "Acme Corp" --size solo --json'),
   ]
 
   static override flags = {

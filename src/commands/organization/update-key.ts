@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
 import {scopesFlag} from '../../lib/oclif/flags.js'
@@ -17,23 +17,13 @@ Available scopes:
 ${scopeHelpTable()}`
 
   static override examples = [
-    {
-      description: 'Rename a key',
-      command: '<%= config.bin %> <%= command.id %> --key-id "abc123-def456" --name "CI Deploy Key (production)"',
-    },
-    {
-      description: 'Replace its scopes',
-      command:
-        '<%= config.bin %> <%= command.id %> --key-id "abc123-def456" --scopes "deploy:use-case,workflows:trigger,executions:read"',
-    },
-    {
-      description: 'Clear its description',
-      command: '<%= config.bin %> <%= command.id %> --key-id "abc123-def456" --description ""',
-    },
-    {
-      description: 'JSON output for scripting',
-      command: '<%= config.bin %> <%= command.id %> --key-id "abc123-def456" --name "Agent Key" --json',
-    },
+    example('Rename a key', '--key-id "abc123-def456" --name "CI Deploy Key (production)"'),
+    example(
+      'Replace its scopes',
+      '--key-id "abc123-def456" --scopes "deploy:use-case,workflows:trigger,executions:read"',
+    ),
+    example('Clear its description', '--key-id "abc123-def456" --description ""'),
+    example('JSON output for scripting', '--key-id "abc123-def456" --name "Agent Key" --json'),
   ]
 
   static override flags = {

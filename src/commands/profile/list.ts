@@ -1,3 +1,5 @@
+import {example} from '../../lib/oclif/index.js'
+
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {listProfiles, shadowingNote} from '../../lib/profiles/views.js'
 import {profileListText} from '../../lib/screens/profiles.js'
@@ -7,10 +9,7 @@ export default class ProfileList extends BaseCommand<typeof ProfileList> {
 
   static override description = `Keys are masked. CODIKA_API_KEY, when set, beats every profile; it is shown as its own [env] row.`
 
-  static override examples = [
-    {description: 'The table', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'As JSON (no keys)', command: '<%= config.bin %> <%= command.id %> --json'},
-  ]
+  static override examples = [example('The table'), example('As JSON (no keys)', '--json')]
 
   async run() {
     const list = listProfiles(this.store.read())

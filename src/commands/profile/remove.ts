@@ -1,4 +1,4 @@
-import {Args} from '../../lib/oclif/index.js'
+import {Args, example} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {removeProfile} from '../../lib/profiles/manage.js'
@@ -9,9 +9,7 @@ export default class ProfileRemove extends BaseCommand<typeof ProfileRemove> {
 
   static override description = `When the active profile is removed, the remaining profile first in name order becomes active, and the command says which.`
 
-  static override examples = [
-    {description: 'Remove the sandbox profile', command: '<%= config.bin %> <%= command.id %> sandbox'},
-  ]
+  static override examples = [example('Remove the sandbox profile', 'sandbox')]
 
   static override args = {
     name: Args.string({description: 'The profile to remove.', required: true}),

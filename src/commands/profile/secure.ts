@@ -1,4 +1,4 @@
-import {Args, Flags} from '../../lib/oclif/index.js'
+import {Args, Flags, example} from '../../lib/oclif/index.js'
 
 import {usageError} from '../../lib/errors.js'
 import {BaseCommand} from '../../lib/oclif/base-command.js'
@@ -14,12 +14,9 @@ export default class ProfileSecure extends BaseCommand<typeof ProfileSecure> {
 With --insecure-storage the keys go back into the profile file, in plain text, and their entries are deleted: the established 3.x client can only read keys kept there.`
 
   static override examples = [
-    {description: 'Secure the key of one profile', command: '<%= config.bin %> <%= command.id %> acme-prod'},
-    {description: 'Secure every profile', command: '<%= config.bin %> <%= command.id %> --all'},
-    {
-      description: 'Keep a key in the file, for the 3.x client',
-      command: '<%= config.bin %> <%= command.id %> --insecure-storage acme-prod',
-    },
+    example('Secure the key of one profile', 'acme-prod'),
+    example('Secure every profile', '--all'),
+    example('Keep a key in the file, for the 3.x client', '--insecure-storage acme-prod'),
   ]
 
   static override args = {

@@ -1,4 +1,4 @@
-import {Args} from '../../lib/oclif/index.js'
+import {Args, example} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {showProfile} from '../../lib/profiles/views.js'
@@ -9,10 +9,7 @@ export default class ProfileShow extends BaseCommand<typeof ProfileShow> {
 
   static override description = `Without a name: the profile named by CODIKA_PROFILE, else the active one. Fields this CLI does not know (written by another client) are shown too.`
 
-  static override examples = [
-    {description: 'The active profile', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'A named profile, as JSON', command: '<%= config.bin %> <%= command.id %> sandbox --json'},
-  ]
+  static override examples = [example('The active profile'), example('A named profile, as JSON', 'sandbox --json')]
 
   static override args = {
     name: Args.string({description: 'The profile to show.'}),

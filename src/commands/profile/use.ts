@@ -1,4 +1,4 @@
-import {Args} from '../../lib/oclif/index.js'
+import {Args, example} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {listNamesFlag} from '../../lib/oclif/flags.js'
@@ -15,7 +15,7 @@ export default class ProfileUse extends BaseCommand<typeof ProfileUse> {
   static override aliases = ['use', 'profiles']
 
   static override examples = [
-    {description: 'Switch to the sandbox profile', command: '<%= config.bin %> <%= command.id %> sandbox'},
+    example('Switch to the sandbox profile', 'sandbox'),
     {description: 'The short form', command: '<%= config.bin %> use acme-prod'},
     {description: 'Which profiles are there?', command: '<%= config.bin %> use'},
     {description: "3.6.0's name for the same command", command: '<%= config.bin %> profiles staging'},

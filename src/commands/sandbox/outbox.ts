@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {BaseCommand} from '../../lib/oclif/base-command.js'
 import {sandboxDataFlag} from '../../lib/oclif/flags.js'
@@ -11,15 +11,12 @@ export default class SandboxOutbox extends BaseCommand<typeof SandboxOutbox> {
 --json prints {"success": true, "messages": [{"email", "code", "purpose", "sentAt", "expiresAt"}], "dataFile", "source", "url"}; GET <sandbox>/_sandbox/outbox?email=ADDRESS answers {"messages": [...]} alike, for test scripts.`
 
   static override examples = [
-    {description: 'Every code sent, newest first', command: '<%= config.bin %> <%= command.id %>'},
-    {
-      description: 'The latest code for one address, in a script',
-      command: '<%= config.bin %> <%= command.id %> --email agent@example.com --json | jq -r ".messages[0].code"',
-    },
-    {
-      description: 'The outbox of another data file',
-      command: '<%= config.bin %> <%= command.id %> --data ./sandbox.db',
-    },
+    example('Every code sent, newest first'),
+    example(
+      'The latest code for one address, in a script',
+      '--email agent@example.com --json | jq -r ".messages[0].code"',
+    ),
+    example('The outbox of another data file', '--data ./sandbox.db'),
   ]
 
   static override flags = {

@@ -1,4 +1,4 @@
-import {Flags} from '../../lib/oclif/index.js'
+import {Flags, example} from '../../lib/oclif/index.js'
 
 import {BaseCommand, keyStorageFlags} from '../../lib/oclif/base-command.js'
 import {sandboxDataFlag} from '../../lib/oclif/flags.js'
@@ -16,15 +16,12 @@ The codes of "codika auth" are not emailed: they go to the outbox ("codika sandb
 Runs until Ctrl+C (SIGINT) or SIGTERM. Requests are logged on stderr, never with keys. CODIKA_SANDBOX_CLOCK_OFFSET (+8d, -2h, 30m, 90s, 1w or seconds) shifts the sandbox's clock, to try expired keys without waiting.`
 
   static override examples = [
-    {description: 'Start on the default port, 8787', command: '<%= config.bin %> <%= command.id %>'},
-    {
-      description: 'A fresh sandbox on any free port, saving the owner key as the active profile "sandbox"',
-      command: '<%= config.bin %> <%= command.id %> --port 0 --reset --login',
-    },
-    {
-      description: 'Keep the data in a file of your choice and read the keys as JSON',
-      command: '<%= config.bin %> <%= command.id %> --data ./sandbox.db --json',
-    },
+    example('Start on the default port, 8787'),
+    example(
+      'A fresh sandbox on any free port, saving the owner key as the active profile "sandbox"',
+      '--port 0 --reset --login',
+    ),
+    example('Keep the data in a file of your choice and read the keys as JSON', '--data ./sandbox.db --json'),
   ]
 
   static override flags = {
