@@ -5,25 +5,46 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 // ---- Walls between the rooms of src/ (CONTRIBUTING.md, "Import rules") -------------------------------------------
+// Each wall: a no-restricted-imports pattern for static imports, and `dynamic`, a regex over the specifier that
+// no-restricted-syntax checks in import() and require() (which no-restricted-imports does not see).
 const oclif = {
   group: ['@oclif/*', '@oclif/*/**'],
   message: 'Only src/lib/oclif/ imports oclif; take Args, Flags and types from lib/oclif/index.js.',
+  dynamic: String.raw`^@oclif\/`,
 }
 const oneCopy = 'Take oclif values from ./core.js (the loader picks the one copy of oclif); import only types here.'
-const commands = {group: ['**/commands/**', '**/hooks/**'], message: 'lib/ never imports a command or a hook.'}
+const commands = {
+  group: ['**/commands/**', '**/hooks/**'],
+  message: 'lib/ never imports a command or a hook.',
+  dynamic: String.raw`(^|\/)(commands|hooks)\/`,
+}
+const sandboxAllowed = String.raw`^\.\.\/(?!lib\/api\/contract\.js$|lib\/api\/validate\.js$|lib\/scopes\.js$|lib\/processes\.js$)`
 const sandboxOnly = {
-  regex: String.raw`^\.\./(?!lib/api/contract\.js$|lib/api/validate\.js$|lib/scopes\.js$|lib/processes\.js$)`,
+  regex: sandboxAllowed.replaceAll('\\/', '/'),
   message:
     'The sandbox imports only the contract (lib/api/contract.js, its validators), the scope list and lib/processes.js.',
+  dynamic: sandboxAllowed,
 }
-/** import('@oclif/...') at run time: no-restricted-imports sees only static imports. */
-const dynamicOclif = {
-  selector: 'ImportExpression[source.value=/^@oclif\\//]',
-  message: 'Only src/lib/oclif/ imports oclif.',
+/** The package's own name: the sandbox would reach every module of the CLI through it. */
+const selfPackage = {
+  group: ['codika', 'codika/*'],
+  message: 'The sandbox imports only the contract, the scope list and lib/processes.js, by relative path.',
+  dynamic: String.raw`^codika(\/|$)`,
 }
-const walls = (...patterns) => ({
-  'no-restricted-imports': ['error', {patterns}],
-  'no-restricted-syntax': ['error', dynamicOclif],
+const leaf = {
+  regex: String.raw`^\.`,
+  message: 'lib/processes.ts imports nothing of codika (a leaf).',
+  dynamic: String.raw`^\.`,
+}
+const walls = (...rules) => ({
+  'no-restricted-imports': ['error', {patterns: rules.map(({dynamic: _, ...pattern}) => pattern)}],
+  'no-restricted-syntax': [
+    'error',
+    ...rules.flatMap(({dynamic, message}) => [
+      {selector: `ImportExpression[source.value=/${dynamic}/]`, message},
+      {selector: `CallExpression[callee.name='require'][arguments.0.value=/${dynamic}/]`, message},
+    ]),
+  ],
 })
 
 export default tseslint.config(
@@ -84,7 +105,7 @@ export default tseslint.config(
   {files: ['src/lib/**/*.ts', 'src/lib/**/*.cts'], rules: walls(oclif, commands)},
   {
     files: ['src/lib/oclif/**/*.ts', 'src/lib/oclif/**/*.cts'],
-    rules: {'no-restricted-imports': ['error', {patterns: [commands]}], 'no-restricted-syntax': 'off'},
+    rules: walls(commands),
   },
   {
     // Inside the corner, oclif's values come from the loader (lib/oclif/core.ts, bundle.cts): importing them from
@@ -101,10 +122,10 @@ export default tseslint.config(
       ],
     },
   },
-  {files: ['src/sandbox/**/*.ts'], rules: walls(oclif, sandboxOnly)},
+  {files: ['src/sandbox/**/*.ts'], rules: walls(oclif, sandboxOnly, selfPackage)},
   {
     // lib/processes.ts is a leaf the sandbox may import: Node's modules only, so it brings no other room along.
     files: ['src/lib/processes.ts'],
-    rules: walls(oclif, {regex: String.raw`^\.`, message: 'lib/processes.ts imports nothing of codika (a leaf).'}),
+    rules: walls(oclif, leaf),
   },
 )

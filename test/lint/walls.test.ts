@@ -48,6 +48,35 @@ describe('import walls', () => {
     // lib/processes.ts is the sandbox's way into lib/: it must stay a leaf, or the wall would leak through it.
     ['the process check imports a CLI module', 'src/lib/processes.ts', "import {x} from './errors.js'", true],
     ['the process check imports Node', 'src/lib/processes.ts', "import {kill} from 'node:process'", false],
+    // import() and require() are walled like static imports (no-restricted-imports sees only the latter).
+    [
+      'the sandbox loads a CLI module at run time',
+      'src/sandbox/x.ts',
+      "export const t = () => import('../lib/errors.js')",
+      true,
+    ],
+    [
+      'the sandbox loads the contract at run time',
+      'src/sandbox/x.ts',
+      "export const t = () => import('../lib/api/contract.js')",
+      false,
+    ],
+    ['the sandbox imports the package by name', 'src/sandbox/x.ts', "import {BaseCommand} from 'codika'", true],
+    ['lib loads a command at run time', 'src/lib/x.ts', "export const t = () => import('../commands/login.js')", true],
+    [
+      'the oclif corner loads a command at run time',
+      'src/lib/oclif/x.ts',
+      "export const t = () => import('../../commands/login.js')",
+      true,
+    ],
+    ['a CommonJS module requires oclif', 'src/lib/x.cts', "export const t = () => require('@oclif/core')", true],
+    ['the loader requires oclif', 'src/lib/oclif/bundle.cts', "export const t = () => require('@oclif/core')", false],
+    [
+      'the process check loads a CLI module at run time',
+      'src/lib/processes.ts',
+      "export const t = () => import('./errors.js')",
+      true,
+    ],
     ['lib imports a command', 'src/lib/x.ts', "import Login from '../commands/login.js'", true],
     ['lib imports a hook', 'src/lib/profiles/x.ts', "import hook from '../../hooks/postrun.js'", true],
     ['lib imports oclif', 'src/lib/profiles/x.ts', "import {ux} from '@oclif/core'", true],
