@@ -151,6 +151,18 @@ describe('completion --install / --uninstall: bash', () => {
     }
   })
 
+  it("an rc file that is a folder: exit 1, the file system's answer in words, nothing written", async () => {
+    const {home, env} = newHome()
+    const rc = join(home, '.bashrc')
+    mkdirSync(rc)
+    const result = await runCli(home, ['completion', '--install', '--shell', 'bash', '--json'], {env})
+    assert.equal(result.code, 1, result.stderr)
+    const doc = onlyJson(result)
+    assert.equal(doc.error.code, 'CONFIG_UNREADABLE')
+    assert.equal(doc.error.message, `Cannot read ${rc}: it is a folder.`)
+    assert.deepEqual(readdirSync(rc), [])
+  })
+
   it('a shell that 3.6.0 set up starts cleanly after the switch, and so does ours; ours also once codika is gone', () => {
     for (const block of [OLD_BASH_BLOCK, BASH_BLOCK]) {
       const {home, env} = newHome()

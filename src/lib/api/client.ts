@@ -18,6 +18,7 @@ import {
   type Endpoint,
   type EndpointName,
   endpointUrl,
+  isHttpUrl,
   type OtpRequest,
   type OtpRequestData,
   type SuccessEnvelope,
@@ -83,19 +84,14 @@ export function proxiesFromEnv(env: NodeJS.ProcessEnv = process.env): Proxies {
   const pick = (names: readonly string[]): Proxy | undefined => {
     const variable = names.find((name) => Boolean(env[name]?.trim()))
     if (variable === undefined) return undefined
-    let url: URL | undefined
-    try {
-      url = new URL(env[variable]!.trim())
-    } catch {
-      url = undefined
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
+    const text = env[variable]!.trim()
+    if (!isHttpUrl(text))
       throw usageError(
         'INVALID_ARGUMENT',
         `${variable} is not a proxy URL: it must be an http:// or https:// URL with a host.`,
         `For example ${variable}=http://proxy.example.com:3128, or unset it.`,
       )
-    return {variable, url}
+    return {variable, url: new URL(text)}
   }
   const http = pick(PROXY_VARIABLES['http:'])
   const https = pick(PROXY_VARIABLES['https:']) ?? http

@@ -5,6 +5,7 @@ import {homedir} from 'node:os'
 import {basename, dirname, isAbsolute, join} from 'node:path'
 
 import {CodikaError, usageError} from '../errors.js'
+import {describeFileError} from '../file-errors.js'
 import {configHome} from '../xdg.cjs'
 import {type BlockChange, dropBlock, putBlock} from './rc-block.js'
 
@@ -184,7 +185,7 @@ async function readText(path: string): Promise<string | undefined> {
     return await readFile(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new CodikaError('CONFIG_UNREADABLE', `Cannot read ${path}: ${errno(error)}.`, {
+    throw new CodikaError('CONFIG_UNREADABLE', `Cannot read ${path}: ${describeFileError(error)}.`, {
       hint: 'Check that the file belongs to you and is readable. Nothing was changed.',
     })
   }
@@ -221,12 +222,7 @@ async function writeText(path: string, text: string): Promise<void> {
 }
 
 function unwritable(path: string, error: unknown): CodikaError {
-  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write ${path}: ${errno(error)}.`, {
+  return new CodikaError('CONFIG_UNWRITABLE', `Cannot write ${path}: ${describeFileError(error)}.`, {
     hint: 'Check that the file and its folder belong to you and are writable.',
   })
-}
-
-function errno(error: unknown): string {
-  const e = error as NodeJS.ErrnoException
-  return e.code ?? e.message
 }
