@@ -251,7 +251,7 @@ function readLogo(base64: string, mimeType: (typeof LOGO_MIME_TYPES)[number]): N
   if (bytes.length > MAX_LOGO_BYTES) {
     throw new ApiError(
       400,
-      `The logo is ${bytes.length} bytes; the limit is 5 MiB (${MAX_LOGO_BYTES} bytes)`,
+      `The logo is ${bytes.length} bytes; the limit is ${MAX_LOGO_BYTES / 1024 / 1024} MiB (${MAX_LOGO_BYTES} bytes)`,
       'INVALID_LOGO',
     )
   }

@@ -1,6 +1,6 @@
 import {Flags, example} from '../../lib/oclif/index.js'
 
-import {MAX_LOGO_BYTES, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
+import {MAX_LOGO_BYTES, ORGANIZATION_NAME_LENGTH, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
 import {createOrganizationRequest, N8N_FLAG_RULES} from '../../lib/organizations.js'
 import {createdOrganizationText} from '../../lib/screens/organization.js'
@@ -30,10 +30,15 @@ Local profiles are not changed.`
   ]
 
   static override flags = {
-    name: Flags.string({summary: 'Organization name (2 to 100 characters).', required: true}),
+    name: Flags.string({
+      summary: `Organization name (${ORGANIZATION_NAME_LENGTH.min} to ${ORGANIZATION_NAME_LENGTH.max} characters).`,
+      required: true,
+    }),
     description: Flags.string({summary: 'Organization description.'}),
     size: Flags.string({summary: 'Organization size.', options: [...ORGANIZATION_SIZES]}),
-    logo: Flags.string({summary: 'Path to a logo image (JPEG, PNG or WebP, at most 5 MiB).'}),
+    logo: Flags.string({
+      summary: `Path to a logo image (JPEG, PNG or WebP, at most ${MAX_LOGO_BYTES / 1024 / 1024} MiB).`,
+    }),
     'n8n-base-url': Flags.string({
       summary: 'Base URL of a self-hosted n8n instance (with --n8n-api-key).',
       dependsOn: ['n8n-api-key'],
