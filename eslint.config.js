@@ -5,8 +5,9 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 // ---- Walls between the rooms of src/ (CONTRIBUTING.md, "Import rules") -------------------------------------------
-// Each wall: a no-restricted-imports pattern for static imports, and `dynamic`, a regex over the specifier that
-// no-restricted-syntax checks in import() and require() (which no-restricted-imports does not see).
+// Each wall: a no-restricted-imports pattern for static imports, and a regex over the specifier (`dynamic`, else the
+// pattern's own `regex`) that no-restricted-syntax checks in import() and require(), which no-restricted-imports does
+// not see.
 const oclif = {
   group: ['@oclif/*', '@oclif/*/**'],
   message: 'Only src/lib/oclif/ imports oclif; take Args, Flags and types from lib/oclif/index.js.',
@@ -18,12 +19,10 @@ const commands = {
   message: 'lib/ never imports a command or a hook.',
   dynamic: String.raw`(^|\/)(commands|hooks)\/`,
 }
-const sandboxAllowed = String.raw`^\.\.\/(?!lib\/api\/contract\.js$|lib\/api\/validate\.js$|lib\/scopes\.js$|lib\/processes\.js$)`
 const sandboxOnly = {
-  regex: sandboxAllowed.replaceAll('\\/', '/'),
+  regex: String.raw`^\.\.\/(?!lib\/api\/contract\.js$|lib\/api\/validate\.js$|lib\/scopes\.js$|lib\/processes\.js$)`,
   message:
     'The sandbox imports only the contract (lib/api/contract.js, its validators), the scope list and lib/processes.js.',
-  dynamic: sandboxAllowed,
 }
 /** The package's own name: the sandbox would reach every module of the CLI through it. */
 const selfPackage = {
@@ -31,18 +30,14 @@ const selfPackage = {
   message: 'The sandbox imports only the contract, the scope list and lib/processes.js, by relative path.',
   dynamic: String.raw`^codika(\/|$)`,
 }
-const leaf = {
-  regex: String.raw`^\.`,
-  message: 'lib/processes.ts imports nothing of codika (a leaf).',
-  dynamic: String.raw`^\.`,
-}
+const leaf = {regex: String.raw`^\.`, message: 'lib/processes.ts imports nothing of codika (a leaf).'}
 const walls = (...rules) => ({
   'no-restricted-imports': ['error', {patterns: rules.map(({dynamic: _, ...pattern}) => pattern)}],
   'no-restricted-syntax': [
     'error',
-    ...rules.flatMap(({dynamic, message}) => [
-      {selector: `ImportExpression[source.value=/${dynamic}/]`, message},
-      {selector: `CallExpression[callee.name='require'][arguments.0.value=/${dynamic}/]`, message},
+    ...rules.flatMap(({dynamic, regex, message}) => [
+      {selector: `ImportExpression[source.value=/${dynamic ?? regex}/]`, message},
+      {selector: `CallExpression[callee.name='require'][arguments.0.value=/${dynamic ?? regex}/]`, message},
     ]),
   ],
 })

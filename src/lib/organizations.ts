@@ -6,6 +6,7 @@ import {
   LOGO_MIME_TYPES,
   type LogoMimeType,
   MAX_LOGO_BYTES,
+  MAX_LOGO_MIB,
   isOrganizationNameLength,
   ORGANIZATION_NAME_LENGTH,
   isOrganizationSize,
@@ -28,15 +29,14 @@ const IMAGE_TYPE_NAMES: Record<LogoMimeType, string> = {'image/jpeg': 'JPEG', 'i
 const LOGO_TYPES_TEXT = LOGO_MIME_TYPES.map((t) => IMAGE_TYPE_NAMES[t])
   .join(', ')
   .replace(/, ([^,]*)$/, ' or $1')
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`
 
 /**
- * `--logo PATH`: a readable regular file of at most 5 MiB whose content is a JPEG, PNG or WebP image.
+ * `--logo PATH`: a readable regular file of at most MAX_LOGO_MIB MiB whose content is a JPEG, PNG or WebP image.
  * The size is checked on the open file before reading it, so a huge file is never loaded. A bad logo is a
  * wrong command line (exit 2): the user named the file, and nothing has been sent yet.
  */
 export function readLogo(path: string): Logo {
-  const hint = `Give a ${LOGO_TYPES_TEXT} file of at most ${mib(MAX_LOGO_BYTES)}.`
+  const hint = `Give a ${LOGO_TYPES_TEXT} file of at most ${MAX_LOGO_MIB} MiB.`
   let fd: number
   try {
     fd = openSync(path, 'r')
@@ -70,7 +70,7 @@ export function readLogo(path: string): Logo {
 function tooLarge(path: string, size: number, hint: string) {
   return usageError(
     'INVALID_FLAG',
-    `--logo: "${path}" is larger than ${mib(MAX_LOGO_BYTES)} (${size} bytes; the limit is ${MAX_LOGO_BYTES}).`,
+    `--logo: "${path}" is larger than ${MAX_LOGO_MIB} MiB (${size} bytes; the limit is ${MAX_LOGO_BYTES}).`,
     hint,
   )
 }

@@ -11,6 +11,7 @@ import {
   isOrganizationSize,
   LOGO_MIME_TYPES,
   MAX_LOGO_BYTES,
+  MAX_LOGO_MIB,
   ORGANIZATION_NAME_LENGTH,
   ORGANIZATION_SIZES,
   organizationNameLength,
@@ -251,7 +252,7 @@ function readLogo(base64: string, mimeType: (typeof LOGO_MIME_TYPES)[number]): N
   if (bytes.length > MAX_LOGO_BYTES) {
     throw new ApiError(
       400,
-      `The logo is ${bytes.length} bytes; the limit is ${MAX_LOGO_BYTES / 1024 / 1024} MiB (${MAX_LOGO_BYTES} bytes)`,
+      `The logo is ${bytes.length} bytes; the limit is ${MAX_LOGO_MIB} MiB (${MAX_LOGO_BYTES} bytes)`,
       'INVALID_LOGO',
     )
   }

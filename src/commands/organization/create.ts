@@ -1,6 +1,6 @@
 import {Flags, example} from '../../lib/oclif/index.js'
 
-import {MAX_LOGO_BYTES, ORGANIZATION_NAME_LENGTH, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
+import {MAX_LOGO_MIB, ORGANIZATION_NAME_LENGTH, ORGANIZATION_SIZES} from '../../lib/api/contract.js'
 import {PlatformCommand} from '../../lib/oclif/base-command.js'
 import {createOrganizationRequest, N8N_FLAG_RULES} from '../../lib/organizations.js'
 import {createdOrganizationText} from '../../lib/screens/organization.js'
@@ -10,7 +10,7 @@ export default class OrganizationCreate extends PlatformCommand<typeof Organizat
 
   static override description = `Needs a personal key (ckp_) or admin key (cka_) with the organizations:create scope. The person behind the key becomes the organization's owner, so the same key can then create keys for it with "organization create-key".
 
-The logo's type is read from its content, not its name: a JPEG, PNG or WebP file of at most ${MAX_LOGO_BYTES / 1024 / 1024} MiB.
+The logo's type is read from its content, not its name: a JPEG, PNG or WebP file of at most ${MAX_LOGO_MIB} MiB.
 
 For a self-hosted n8n instance give both --n8n-base-url and --n8n-api-key (or neither, for the platform-managed n8n). The n8n key is sent to the platform and never printed.
 
@@ -37,7 +37,7 @@ Local profiles are not changed.`
     description: Flags.string({summary: 'Organization description.'}),
     size: Flags.string({summary: 'Organization size.', options: [...ORGANIZATION_SIZES]}),
     logo: Flags.string({
-      summary: `Path to a logo image (JPEG, PNG or WebP, at most ${MAX_LOGO_BYTES / 1024 / 1024} MiB).`,
+      summary: `Path to a logo image (JPEG, PNG or WebP, at most ${MAX_LOGO_MIB} MiB).`,
     }),
     'n8n-base-url': Flags.string({
       summary: 'Base URL of a self-hosted n8n instance (with --n8n-api-key).',

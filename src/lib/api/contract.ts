@@ -25,7 +25,9 @@ export function isOrganizationNameLength(length: number): boolean {
 
 export const LOGO_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
 export type LogoMimeType = (typeof LOGO_MIME_TYPES)[number]
-export const MAX_LOGO_BYTES = 5 * 1024 * 1024
+/** The largest logo, in MiB (as help and messages say it) and in bytes. */
+export const MAX_LOGO_MIB = 5
+export const MAX_LOGO_BYTES = MAX_LOGO_MIB * 1024 * 1024
 
 export function isLogoMimeType(value: unknown): value is LogoMimeType {
   return (LOGO_MIME_TYPES as readonly unknown[]).includes(value)
